@@ -72,7 +72,7 @@ GENERATED :=
 
 all:
 
-include $(wildcard */module.mk tests/*/module.mk tools/*/module.mk)
+include $(sort $(wildcard */module.mk */*/module.mk */*.mk */*/*.mk))
 
 all: $(PROGS) $(HOST_PROGS)
 
