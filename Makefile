@@ -107,6 +107,11 @@ check-linux: $(PROGS) $(HOST_PROGS) $(CHECK_DEPS)
 check-all: $(PROGS) $(HOST_PROGS) $(UNIT_TESTS) $(CHECK_DEPS)
 	$(Q)O=$(O) tests/run $(UNIT_TESTS) $(INTEGRATION_TESTS) $(LINUX_TESTS)
 
+# The whole suite, as CI runs it: everything, then the unit and integration
+# tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-all: check-all
+	$(Q)$(MAKE) --no-print-directory O=$(O)-asan ASAN=1 UBSAN=1 check
+
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 
 format:
@@ -130,7 +135,7 @@ endif
 clean:
 	rm -rf $(O)
 
-.PHONY: all check check-linux check-all format format-check install clean
+.PHONY: all check check-linux check-all test-all format format-check install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
