@@ -43,6 +43,9 @@ int log_parse_level(const char *name, enum log_level *level)
 }
 
 static void log_line(const char *fmt, va_list ap, int err)
+	__attribute__((format(printf, 1, 0)));
+
+static void log_line(const char *fmt, va_list ap, int err)
 {
 	char buf[1024];
 	size_t len;
