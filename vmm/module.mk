@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: MIT
+#
+# The husk monitor: every vmm/*.c is one object of the husk program.
+
+HUSK_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard vmm/*.c))
+
+PROGS += $(O)/husk
+MAN_PAGES += vmm/husk.1
+
+$(O)/husk: $(HUSK_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -pthread -o $@ $^
