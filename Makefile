@@ -107,6 +107,13 @@ check-linux: $(PROGS) $(HOST_PROGS) $(CHECK_DEPS)
 check-all: $(PROGS) $(HOST_PROGS) $(UNIT_TESTS) $(CHECK_DEPS)
 	$(Q)O=$(O) tests/run $(UNIT_TESTS) $(INTEGRATION_TESTS) $(LINUX_TESTS)
 
+# The default guest: husk boots one of its own test guests as a bzImage on
+# two vCPUs; the guest starts the second CPU, checks timers and ACPI, and
+# powers off. It runs on any /dev/kvm, nested or not.
+DEMO_GUEST ?= $(O)/guest/smp.bzImage
+demo: $(PROGS) $(CHECK_DEPS)
+	$(O)/husk --kernel $(DEMO_GUEST) --cpus 2 --cmdline cpus=2
+
 # The whole suite, as CI runs it: everything, then the unit and integration
 # tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-all: check-all
@@ -135,7 +142,7 @@ endif
 clean:
 	rm -rf $(O)
 
-.PHONY: all check check-linux check-all test-all format format-check install clean
+.PHONY: all demo check check-linux check-all test-all format format-check install clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
