@@ -29,15 +29,17 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 work=$O/linux
 logs=$work/logs
 
-# Each run: NAME CPUS MEM INPUT CMDLINE. The token proves the command line
-# arrives unchanged.
+# Each run: NAME CPUS MEM INPUT KERNEL CMDLINE. KERNEL is vmlinuz (the
+# bzImage as Debian ships it) or vmlinux (the ELF inside it). The token
+# proves the command line arrives unchanged.
 token=husk-token-$$-$RANDOM
-boots="cpus1 1 512M none console=ttyS0 husk.test=poweroff husk.token=$token
-cpus2 2 512M none console=ttyS0 husk.test=poweroff
-reboot 1 512M none console=ttyS0 husk.test=reboot
-mem3g 2 3G none console=ttyS0 quiet husk.test=poweroff
-quiet 1 256M none console=ttyS0 quiet husk.test=poweroff
-console 1 256M shell console=ttyS0 quiet husk.test=shell"
+boots="cpus1 1 512M none vmlinuz console=ttyS0 husk.test=poweroff husk.token=$token
+cpus2 2 512M none vmlinuz console=ttyS0 husk.test=poweroff
+reboot 1 512M none vmlinuz console=ttyS0 husk.test=reboot
+mem3g 2 3G none vmlinuz console=ttyS0 quiet husk.test=poweroff
+quiet 1 256M none vmlinuz console=ttyS0 quiet husk.test=poweroff
+elf 1 256M none vmlinux console=ttyS0 quiet husk.test=poweroff
+console 1 256M shell vmlinuz console=ttyS0 quiet husk.test=shell"
 if [ -n "${BOOTS:-}" ]; then
 	boots=$(grep -E "^($(tr ' ' '|' <<<"$BOOTS")) " <<<"$boots")
 fi
@@ -80,9 +82,20 @@ rm -f "$logs"/*
 	exit 1
 }
 
+# The ELF run needs the vmlinux inside Debian's bzImage.
+elf_files=()
+elf_skip=
+if "$top/tools/images/extract-vmlinux" "$kdir/vmlinuz" "$work/vmlinux" \
+	2>"$work/extract-vmlinux.log"; then
+	elf_files=(-f "$work/vmlinux:/images/vmlinux")
+else
+	elf_skip=$(tail -n 1 "$work/extract-vmlinux.log")
+	boots=$(grep -v '^elf ' <<<"$boots")
+fi
+
 cat >"$work/boots.conf" <<CONF
 BOOT_TIMEOUT=$BOOT_TIMEOUT
-HUSK_ARGS="--kernel /images/vmlinuz --initrd /images/inner.cpio.gz --timestamps --metrics /tmp/metrics.json ${HUSK_EXTRA_ARGS:-}"
+HUSK_ARGS="--initrd /images/inner.cpio.gz --timestamps --metrics /tmp/metrics.json ${HUSK_EXTRA_ARGS:-}"
 CONF
 echo "$boots" >"$work/boots"
 
@@ -90,7 +103,7 @@ echo "$boots" >"$work/boots"
 	-i "$top/tests/linux/outer-init" -k "$mods" -m kvm-amd \
 	-b "$HUSK:/bin/husk" \
 	-f "$top/tests/linux/nested-run:/checks" \
-	-f "$kdir/vmlinuz:/images/vmlinuz" \
+	-f "$kdir/vmlinuz:/images/vmlinuz" "${elf_files[@]}" \
 	-f "$work/inner.cpio.gz:/images/inner.cpio.gz" \
 	-f "$work/boots.conf:/etc/boots.conf" \
 	-f "$work/boots:/etc/boots" || {
@@ -267,6 +280,13 @@ check reboot "reboot ends husk with status 5" reached_and_status reboot 5
 check mem3g "--mem 3G: MemTotal within 10% below 3 GiB" memtotal_near mem3g 3
 check quiet "a kernel with 'quiet' reaches userspace" \
 	reached_and_status quiet 0
+if [ -n "$elf_skip" ]; then
+	echo "skip - the ELF vmlinux of the same kernel reaches userspace:" \
+		"$elf_skip"
+else
+	check elf "the ELF vmlinux of the same kernel reaches userspace" \
+		reached_and_status elf 0
+fi
 check console "console input reaches a guest shell (marker-42)" \
 	has console '^marker-42'
 check console "the shell's exit powers off: husk status 0" \
