@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+#
+# The boot section: time from process start to the guest's first userspace
+# output and to exit, husk beside `qemu-system-x86_64 -M microvm`, with the
+# same stock kernel and initramfs. A stock kernel does not boot on this
+# machine's /dev/kvm, so both run inside the nested test host of
+# tests/linux/ (QEMU TCG with SVM, kvm-amd inside), in alternating turns,
+# each timed there by tools/bench/stamp.c.
+# BENCH_BOOT_ROUNDS sets the turns (default 3); BENCH_BOOT=0 skips it.
+
+set -u
+O=${O:-build}
+rounds=${BENCH_BOOT_ROUNDS:-3}
+work=$O/bench/boot
+husk=$O/husk
+stamp=$O/bench/stamp
+init=$O/guest/linux-init/init
+outer_timeout=$((120 + rounds * 2 * 90))
+
+echo "## boot"
+echo
+
+not_measured() {
+	echo "**NOT MEASURED: $*.**"
+	echo
+	exit 0
+}
+
+[ "${BENCH_BOOT:-1}" = 0 ] && not_measured "skipped (BENCH_BOOT=0)"
+[ -f tests/linux/outer-init ] && [ -x tools/images/mkinitramfs ] &&
+	[ -x tools/images/fetch-kernel ] ||
+	not_measured "the nested Linux test host (tests/linux/outer-init," \
+		"tools/images/) is not there"
+qemu=$(command -v qemu-system-x86_64) ||
+	not_measured "no qemu-system-x86_64 (Debian's qemu-system-x86)"
+for f in "$husk" "$stamp" "$init"; do
+	[ -x "$f" ] || not_measured "$f is not built"
+done
+kdir=$(tools/images/fetch-kernel -o "$O/linux" 2>"$work.fetch.log" |
+	tail -n 1) && [ -f "$kdir/vmlinuz" ] ||
+	not_measured "Debian's cloud kernel cannot be had here" \
+		"(tools/images/fetch-kernel failed)"
+mods=$(echo "$kdir"/lib/modules/*)
+mkdir -p "$work"
+
+# The same initramfs for both: busybox and husk's Linux test init.
+tools/images/mkinitramfs -o "$work/inner.cpio.gz" -i "$init" \
+	>"$work/mk.log" 2>&1 || not_measured "the guest initramfs did not build"
+printf 'ROUNDS=%s\nBOOT_TIMEOUT=90\n' "$rounds" >"$work/bench.conf"
+firmware=()
+for f in bios-microvm.bin linuxboot_dma.bin kvmvapic.bin; do
+	[ -f "/usr/share/qemu/$f" ] &&
+		firmware+=(-f "/usr/share/qemu/$f:/usr/share/qemu/$f")
+done
+tools/images/mkinitramfs -z none -o "$work/outer.cpio" \
+	-i tests/linux/outer-init -k "$mods" -m kvm-amd \
+	-b "$husk:/bin/husk" -b "$qemu:/bin/qemu-system-x86_64" \
+	-b "$stamp:/bin/stamp" "${firmware[@]}" \
+	-f "tools/bench/boot-outer.sh:/checks" \
+	-f "$kdir/vmlinuz:/images/vmlinuz" \
+	-f "$work/inner.cpio.gz:/images/inner.cpio.gz" \
+	-f "$work/bench.conf:/etc/bench.conf" >>"$work/mk.log" 2>&1 ||
+	not_measured "the test host initramfs did not build"
+
+timeout -s KILL "$outer_timeout" "$qemu" -accel tcg -cpu max -smp 2 -m 5G \
+	-nodefaults -no-user-config -display none -serial stdio -no-reboot \
+	-kernel "$kdir/vmlinuz" -initrd "$work/outer.cpio" \
+	-append "console=ttyS0 panic=-1 loglevel=1" </dev/null 2>&1 |
+	tr -d '\r' >"$work/console.log"
+
+# One "NAME ROUND MARKER EXIT UPTIME" line per run; UPTIME is the guest
+# kernel's own clock at power-off, when it printed it.
+awk '
+/^--- bench / { name = $3; round = $4; up = "none"; next }
+/reboot: Power down/ && name != "" {
+	up = $0; sub(/^\[ */, "", up); sub(/\].*/, "", up)
+}
+/^stamp: / && name != "" {
+	split($2, m, "="); split($3, e, "=")
+	print name, round, m[2], e[2], up
+	name = ""
+}' "$work/console.log" >"$work/results"
+
+grep -q "^outer: kvm ready" "$work/console.log" ||
+	not_measured "the test host found no /dev/kvm (see $work/console.log)"
+[ -s "$work/results" ] ||
+	not_measured "no run finished in the test host (see $work/console.log)"
+
+median() {
+	grep -v none | sort -n | awk '{ v[NR] = $1 } END {
+		if (NR == 0) { print "none"; exit }
+		if (NR % 2) print v[(NR + 1) / 2]
+		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+col() {
+	awk -v n="$1" -v c="$2" '$1 == n { print $c }' "$work/results"
+}
+
+echo "Both monitors boot Debian's cloud kernel ($(basename "$kdir")) with" \
+	"the same busybox initramfs (init: guest/linux-init,"
+echo "\`husk.test=poweroff\`), 256 MiB, 1 vCPU, inside the nested test" \
+	"host (QEMU TCG, 2 vCPUs). *first output*: seconds from the"
+echo "monitor's start to the init's first console line (the first" \
+	"userspace output); *exit*: to the monitor's exit. $rounds turns,"
+echo "alternating which monitor goes first; medians. QEMU runs" \
+	"\`-M microvm -accel kvm -cpu host -nodefaults\`. Under TCG every"
+echo "absolute figure is many times a real machine's; only the ratio" \
+	"means something."
+echo
+echo "| monitor | first output (s) | exit (s) |" \
+	"guest kernel uptime at power-off (s) | runs (first/exit) |"
+echo "|---|---:|---:|---:|---|"
+for n in husk qemu; do
+	echo "| $n | $(col $n 3 | median) | $(col $n 4 | median) |" \
+		"$(col $n 5 | median) |" \
+		"$(awk -v n=$n '$1 == n { printf "%s/%s ", $3, $4 }' \
+			"$work/results") |"
+done
+echo
+hf=$(col husk 3 | median) qf=$(col qemu 3 | median)
+he=$(col husk 4 | median) qe=$(col qemu 4 | median)
+if [ "$hf" != none ] && [ "$qf" != none ]; then
+	awk -v hf="$hf" -v qf="$qf" -v he="$he" -v qe="$qe" 'BEGIN {
+		ex = "n/a"
+		if (he != "none" && qe != "none")
+			ex = sprintf("%.2f", he / qe)
+		printf "husk/qemu: first output %.2f, exit %s\n", hf / qf, ex
+	}'
+else
+	echo "**A monitor never reached the guest's userspace:** husk" \
+		"$hf, qemu $qf (see \`$work/console.log\`)."
+fi
+echo
