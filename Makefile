@@ -114,9 +114,11 @@ DEMO_GUEST ?= $(O)/guest/smp.bzImage
 demo: $(PROGS) $(CHECK_DEPS)
 	$(O)/husk --kernel $(DEMO_GUEST) --cpus 2 --cmdline cpus=2
 
-# The whole suite, as CI runs it: everything, then the unit and integration
-# tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The whole suite, as CI runs it: everything, the integration suite again
+# against static glibc and static musl builds, then the unit and
+# integration tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-all: check-all
+	$(Q)$(MAKE) --no-print-directory O=$(O) check-libcs
 	$(Q)$(MAKE) --no-print-directory O=$(O)-asan ASAN=1 UBSAN=1 check
 
 FORMAT_FILES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)

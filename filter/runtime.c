@@ -8,13 +8,15 @@
  * that broke its policy and may only use async-signal-safe calls that
  * every role allows (write, the terminal restore hook, exit_group). Log
  * mode turns the same traps into user notifications that a supervisor
- * thread answers with "continue", so a run shows everything it lacks.
+ * thread answers with "continue", so a run shows everything it lacks; the
+ * supervisor itself runs under a trapping filter of its own role.
  */
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,6 +35,7 @@
 
 #define MAX_LISTENERS 256
 #define MAX_SEEN 512
+#define MAX_ROLES 16
 
 struct listener {
 	int fd;
@@ -165,6 +168,7 @@ struct violation {
 	int nr;
 	uint32_t arch;
 	uint64_t args[6];
+	bool fatal; /* trapped: husk ends with HUSK_EXIT_SECCOMP */
 };
 
 static void format_text(struct line *l, const struct violation *v)
@@ -187,7 +191,7 @@ static void format_text(struct line *l, const struct violation *v)
 	}
 	put_str(l, "]; not allowed by ");
 	put_str(l, v->role ? v->role->policy : "any policy");
-	if (mode == FILTER_MODE_LOG)
+	if (!v->fatal)
 		put_str(l, " (let through: --seccomp=log)");
 	put_str(l, "\n");
 }
@@ -216,7 +220,7 @@ static void format_json(struct line *l, const struct violation *v)
 	put_str(l, v->role ? v->role->policy : "");
 	put_str(l, "\",\"mode\":\"");
 	put_str(l, mode_names[mode]);
-	if (mode == FILTER_MODE_KILL) {
+	if (v->fatal) {
 		put_str(l, "\",\"exit_status\":");
 		put_u64(l, HUSK_EXIT_SECCOMP);
 		put_str(l, "}\n");
@@ -280,6 +284,7 @@ static void on_sigsys(int sig, siginfo_t *info, void *uctx)
 		.index = thread_index,
 		.nr = info->si_syscall,
 		.arch = info->si_arch,
+		.fatal = true,
 	};
 
 	read_args(uctx, v.args);
@@ -292,11 +297,11 @@ static void on_sigsys(int sig, siginfo_t *info, void *uctx)
 /* Log mode: every trap of the program becomes a user notification. */
 static struct sock_filter *notify_copy(const struct filter_role *role)
 {
-	struct sock_filter *copy = malloc(role->len * sizeof(*copy));
+	struct sock_filter *copy = malloc(*role->len * sizeof(*copy));
 
 	if (!copy)
 		return NULL;
-	for (unsigned int i = 0; i < role->len; i++) {
+	for (unsigned int i = 0; i < *role->len; i++) {
 		copy[i] = role->insns[i];
 		if (copy[i].code == (BPF_RET | BPF_K) &&
 		    (copy[i].k & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_TRAP)
@@ -305,7 +310,36 @@ static struct sock_filter *notify_copy(const struct filter_role *role)
 	return copy;
 }
 
-static int add_listener(int fd, const struct filter_role *role,
+/*
+ * One notifying copy per role, made on its first install and kept for the
+ * life of the process: freeing it after the install could make the
+ * allocator call what the new filter refuses.
+ */
+static const struct sock_filter *notify_program(const struct filter_role *role)
+{
+	static struct {
+		const struct filter_role *role;
+		struct sock_filter *insns;
+	} copies[MAX_ROLES];
+	static size_t ncopies;
+	struct sock_filter *insns = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&listeners_lock);
+	for (i = 0; i < ncopies && copies[i].role != role; i++)
+		;
+	if (i < ncopies) {
+		insns = copies[i].insns;
+	} else if (ncopies < MAX_ROLES) {
+		insns = notify_copy(role);
+		if (insns)
+			copies[ncopies++] = (typeof(copies[0])){ role, insns };
+	}
+	pthread_mutex_unlock(&listeners_lock);
+	return insns;
+}
+
+static int add_listener(int fd, pid_t tid, const struct filter_role *role,
 			unsigned int index)
 {
 	uint64_t one = 1;
@@ -317,7 +351,7 @@ static int add_listener(int fd, const struct filter_role *role,
 	} else {
 		listeners[nlisteners++] = (struct listener){
 			.fd = fd,
-			.tid = (pid_t)syscall(SYS_gettid),
+			.tid = tid,
 			.role = role,
 			.index = index,
 		};
@@ -328,24 +362,26 @@ static int add_listener(int fd, const struct filter_role *role,
 	return ret;
 }
 
+/* NOTE: after seccomp() only calls that every role allows. */
 static int install_log(const struct filter_role *role, unsigned int index)
 {
-	struct sock_filter *copy = notify_copy(role);
-	struct sock_fprog prog = { .len = role->len, .filter = copy };
+	const struct sock_filter *insns = notify_program(role);
+	struct sock_fprog prog = { .len = (unsigned short)*role->len,
+				   .filter = (struct sock_filter *)insns };
+	pid_t tid = (pid_t)syscall(SYS_gettid);
 	int fd, ret;
 
-	if (!copy)
+	if (!insns)
 		return -ENOMEM;
 	fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 			  SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
-	ret = fd < 0 ? -errno : 0;
-	free(copy);
-	if (ret) {
+	if (fd < 0) {
+		ret = -errno;
 		log_error_errno(-ret, "seccomp(SET_MODE_FILTER) for role %s",
 				role->name);
 		return ret;
 	}
-	ret = add_listener(fd, role, index);
+	ret = add_listener(fd, tid, role, index);
 	if (ret) {
 		close(fd);
 		log_error_errno(-ret, "seccomp: watching role %s", role->name);
@@ -356,7 +392,7 @@ static int install_log(const struct filter_role *role, unsigned int index)
 static int install_kill(const struct filter_role *role)
 {
 	struct sock_fprog prog = {
-		.len = role->len,
+		.len = (unsigned short)*role->len,
 		.filter = (struct sock_filter *)role->insns,
 	};
 
@@ -370,12 +406,12 @@ static int install_kill(const struct filter_role *role)
 	return 0;
 }
 
-int filter_install(const struct filter_role *role, unsigned int index)
+/* @notify: refusals become notifications (log mode) instead of traps. */
+static int install(const struct filter_role *role, unsigned int index,
+		   bool notify)
 {
 	int ret;
 
-	if (mode == FILTER_MODE_OFF)
-		return 0;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		ret = errno;
 		log_error_errno(ret, "prctl(PR_SET_NO_NEW_PRIVS)");
@@ -384,15 +420,22 @@ int filter_install(const struct filter_role *role, unsigned int index)
 
 	thread_role = role;
 	thread_index = index;
-	ret = mode == FILTER_MODE_LOG ? install_log(role, index) :
-					install_kill(role);
+	ret = notify ? install_log(role, index) : install_kill(role);
 	if (ret)
 		return ret;
 	__atomic_add_fetch(&installed, 1, __ATOMIC_RELAXED);
 	log_debug("seccomp: %s thread %u runs under %s (%u instructions, "
-		  "mode %s)",
-		  role->name, index, role->policy, role->len, mode_names[mode]);
+		  "refusals %s)",
+		  role->name, index, role->policy, *role->len,
+		  notify ? "logged" : "trap");
 	return 0;
+}
+
+int filter_install(const struct filter_role *role, unsigned int index)
+{
+	if (mode == FILTER_MODE_OFF)
+		return 0;
+	return install(role, index, mode == FILTER_MODE_LOG);
 }
 
 static bool first_sighting(const struct filter_role *role, int nr)
@@ -456,10 +499,23 @@ static size_t gather(struct pollfd *fds)
 	return n;
 }
 
+static const struct filter_role *supervisor_role;
+static sem_t supervisor_ready;
+static int supervisor_status;
+
 static void *supervise(void *arg)
 {
 	static struct pollfd fds[MAX_LISTENERS + 1];
 	uint64_t count;
+
+	/*
+	 * NOTE: a notification of the supervisor's own would wait for the
+	 * supervisor forever, so its filter traps even in log mode.
+	 */
+	supervisor_status = install(supervisor_role, 0, false);
+	sem_post(&supervisor_ready);
+	if (supervisor_status)
+		return arg;
 
 	for (;;) {
 		size_t n = gather(fds);
@@ -481,30 +537,49 @@ static void *supervise(void *arg)
 	return arg;
 }
 
-static int start_supervisor(void)
+/* The supervisor starts with every signal blocked: none is for it. */
+static int create_supervisor(void)
 {
+	sigset_t all, old;
 	pthread_t thread;
 	int ret;
 
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	ret = pthread_create(&thread, NULL, supervise, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		log_error_errno(ret, "pthread_create for the seccomp log");
+		return -ret;
+	}
+	pthread_detach(thread);
+	while (sem_wait(&supervisor_ready) < 0 && errno == EINTR)
+		;
+	return supervisor_status;
+}
+
+static int start_supervisor(const struct filter_role *role)
+{
+	int ret;
+
+	supervisor_role = role;
 	wake_fd = eventfd(0, EFD_CLOEXEC);
 	if (wake_fd < 0) {
 		ret = errno;
 		log_error_errno(ret, "eventfd for the seccomp log");
 		return -ret;
 	}
-	ret = pthread_create(&thread, NULL, supervise, NULL);
+	sem_init(&supervisor_ready, 0, 0);
+	ret = create_supervisor();
 	if (ret) {
-		log_error_errno(ret, "pthread_create for the seccomp log");
 		close(wake_fd);
 		wake_fd = -1;
-		return -ret;
 	}
-	pthread_detach(thread);
-	return 0;
+	return ret;
 }
 
 int filter_runtime_init(enum filter_mode m, int fd, const char *const *names,
-			size_t nnames)
+			size_t nnames, const struct filter_role *supervisor)
 {
 	struct sigaction sa;
 
@@ -528,5 +603,5 @@ int filter_runtime_init(enum filter_mode m, int fd, const char *const *names,
 		return -err;
 	}
 	log_debug("seccomp: mode %s", mode_names[mode]);
-	return mode == FILTER_MODE_LOG ? start_supervisor() : 0;
+	return mode == FILTER_MODE_LOG ? start_supervisor(supervisor) : 0;
 }

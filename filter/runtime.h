@@ -26,7 +26,7 @@ struct filter_role {
 	const char *name; /* "vmm", "vcpu", ... */
 	const char *policy; /* the policy file to change */
 	const struct sock_filter *insns;
-	unsigned short len;
+	const unsigned int *len; /* generated with insns: husk_filter_NAME_len */
 };
 
 /* Parses "kill", "log" or "off"; returns 0 or -EINVAL. */
@@ -37,9 +37,15 @@ const char *filter_mode_name(enum filter_mode mode);
  * Sets the process-wide mode and the SIGSYS handler. @report_fd, unless
  * -1, receives one JSON object per violation. @names maps syscall numbers
  * of the running architecture to names (NULL entries allowed).
+ *
+ * In FILTER_MODE_LOG it also starts the supervisor thread that answers
+ * the other threads' notifications, with every signal blocked; that thread
+ * installs @supervisor before its loop, as a trapping filter even in log
+ * mode, since it cannot answer a notification of its own.
  */
 int filter_runtime_init(enum filter_mode mode, int report_fd,
-			const char *const *names, size_t nnames);
+			const char *const *names, size_t nnames,
+			const struct filter_role *supervisor);
 
 /*
  * Registers a function that the violation handler runs just before the

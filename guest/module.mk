@@ -7,7 +7,7 @@
 # The guests need an x86_64 compiler; with any other $(CC) (cross builds)
 # they are not built and the integration tests skip them.
 
-GUEST_NAMES := bootinfo smp uart power triple-fault pio-bench
+GUEST_NAMES := bootinfo smp uart power triple-fault pio-bench virtio
 
 # Built by tools/mkbzimage/module.mk, which is read after this file.
 MKBZIMAGE := $(O)/host/mkbzimage

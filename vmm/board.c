@@ -104,7 +104,11 @@ int board_create(struct board *board, struct vm *vm, int out_fd)
 
 int board_build_acpi(struct board *board, uint64_t *rsdp_gpa)
 {
-	struct acpi_config cfg = { .ncpus = board->vm->ncpus };
+	struct acpi_config cfg = {
+		.ncpus = board->vm->ncpus,
+		.devs = board->mmio_devs,
+		.ndevs = board->nmmio_devs,
+	};
 	void *buf =
 		guest_ptr(&board->vm->mem, ACPI_TABLES_GPA, ACPI_TABLES_SIZE);
 	int err;

@@ -6,6 +6,7 @@
 #ifndef HUSK_BOARD_H
 #define HUSK_BOARD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vmm/vm.h"
@@ -13,6 +14,7 @@
 struct serial;
 struct i8042;
 struct acpi_pm;
+struct acpi_mmio_dev;
 
 struct board {
 	struct vm *vm;
@@ -20,6 +22,9 @@ struct board {
 	struct i8042 *i8042;
 	struct acpi_pm *pm;
 	int rx_space_fd; /* eventfd: the serial port has room for input */
+	/* The virtio-mmio devices for the DSDT, set before ACPI is built. */
+	const struct acpi_mmio_dev *mmio_devs;
+	size_t nmmio_devs;
 };
 
 /*

@@ -5,6 +5,7 @@
  * step maps its failure to the exit status the user sees.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "filter/roles.h"
+#include "filter/runtime.h"
 #include "vmm/arch.h"
 #include "vmm/board.h"
 #include "vmm/console.h"
@@ -22,17 +25,20 @@
 #include "vmm/term.h"
 #include "vmm/timestamps.h"
 #include "vmm/vcpu.h"
+#include "vmm/virtio_devices.h"
 #include "vmm/vm.h"
 
 struct machine {
 	const struct husk_config *cfg;
 	struct vm vm;
 	struct board board;
+	struct virtio_devices virtio;
 	struct vcpu *vcpus;
 	uint64_t entry; /* guest physical address of the kernel entry */
 	struct eventloop loop;
 	struct console console;
 	int signal_fd;
+	FILE *metrics; /* opened at start-up, written at the end */
 };
 
 /* Steps return 0, or the exit status husk ends with. */
@@ -160,19 +166,59 @@ static int start_vcpus(struct machine *m)
 	return 0;
 }
 
+/*
+ * The seccomp runtime, before any thread but main exists: the report file
+ * is opened now, while husk may still open files.
+ */
+static int start_seccomp(const struct husk_config *cfg)
+{
+	const char *const *names;
+	size_t nnames;
+	int fd = -1;
+
+	if (cfg->seccomp_report && cfg->seccomp_mode != FILTER_MODE_OFF) {
+		fd = open(cfg->seccomp_report,
+			  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			log_error_errno(errno, "--seccomp-report %s",
+					cfg->seccomp_report);
+			return HUSK_EXIT_BAD_INPUT;
+		}
+	}
+	names = filter_roles_syscall_names(&nnames);
+	if (filter_runtime_init(cfg->seccomp_mode, fd, names, nnames,
+				&filter_role_supervisor))
+		return HUSK_EXIT_ERROR;
+	filter_runtime_on_fatal(term_restore);
+	return 0;
+}
+
 static int build(struct machine *m)
 {
 	int status;
 
+	if (m->cfg->metrics_path) {
+		m->metrics = tstamp_open_metrics(m->cfg->metrics_path);
+		if (!m->metrics)
+			return HUSK_EXIT_BAD_INPUT;
+	}
 	status = open_vm(m);
 	if (status)
 		return status;
 	if (board_create(&m->board, &m->vm, STDOUT_FILENO))
 		return HUSK_EXIT_ERROR;
+	status = virtio_devices_create(&m->virtio, &m->vm, m->cfg);
+	if (status)
+		return status;
+	m->board.mmio_devs = m->virtio.acpi;
+	m->board.nmmio_devs = m->virtio.ndevs;
 	status = load_guest(m);
 	if (!status)
 		status = create_vcpus(m);
 	if (!status && setup_loop(m))
+		status = HUSK_EXIT_ERROR;
+	/* The disk workers start before the vmm filter, so none inherits it. */
+	if (!status && virtio_devices_start(&m->virtio, &m->loop))
 		status = HUSK_EXIT_ERROR;
 	return status;
 }
@@ -184,7 +230,10 @@ static int run(struct machine *m)
 	/*
 	 * NOTE: the vmm role's seccomp filter is installed here, in the main
 	 * thread: everything is open, and no guest input has been handled.
+	 * The vCPU threads exist already, so they do not inherit it.
 	 */
+	if (!status && filter_install(&filter_role_vmm, 0))
+		status = HUSK_EXIT_ERROR;
 	if (status)
 		vm_request_stop(&m->vm, status);
 	else if (eventloop_run(&m->loop))
@@ -224,8 +273,8 @@ static void report(struct machine *m, int status)
 	tstamp_record(TSTAMP_EXIT);
 	if (cfg->timestamps)
 		tstamp_print();
-	if (cfg->metrics_path)
-		tstamp_write_metrics(cfg->metrics_path, &stats);
+	if (m->metrics)
+		tstamp_write_metrics(m->metrics, cfg->metrics_path, &stats);
 }
 
 static void teardown(struct machine *m)
@@ -236,6 +285,7 @@ static void teardown(struct machine *m)
 		free(m->vcpus);
 	}
 	eventloop_fini(&m->loop);
+	virtio_devices_destroy(&m->virtio);
 	board_destroy(&m->board);
 	vm_destroy(&m->vm);
 	if (m->signal_fd >= 0)
@@ -256,7 +306,9 @@ int husk_run(const struct husk_config *cfg)
 		log_error("cannot set up signal handling");
 		return HUSK_EXIT_ERROR;
 	}
-	status = build(&m);
+	status = start_seccomp(cfg);
+	if (!status)
+		status = build(&m);
 	if (!status)
 		status = run(&m);
 	stop_vcpus(&m);

@@ -119,16 +119,25 @@ static void write_json(FILE *f, const struct run_stats *st)
 		atomic_load(&nr_marks) - marks_kept());
 }
 
-int tstamp_write_metrics(const char *path, const struct run_stats *stats)
+FILE *tstamp_open_metrics(const char *path)
 {
+	/* A buffer of its own: stdio's first write would stat the file. */
+	static char buf[4096];
 	FILE *f = fopen(path, "we");
-	int err = 0;
 
 	if (!f) {
-		err = errno;
-		log_error_errno(err, "--metrics %s", path);
-		return -err;
+		log_error_errno(errno, "--metrics %s", path);
+		return NULL;
 	}
+	setvbuf(f, buf, _IOFBF, sizeof(buf));
+	return f;
+}
+
+int tstamp_write_metrics(FILE *f, const char *path,
+			 const struct run_stats *stats)
+{
+	int err = 0;
+
 	write_json(f, stats);
 	if (ferror(f))
 		err = EIO;

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define TSTAMP_MARK_PORT 0x4f0
 #define TSTAMP_MAX_MARKS 64
@@ -45,7 +46,14 @@ int tstamp_mark_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 /* Writes one "husk: timestamp NAME: SECONDS" line per phase and mark. */
 void tstamp_print(void);
 
-/* Writes the phases, marks and @stats to @path as one JSON object. */
-int tstamp_write_metrics(const char *path, const struct run_stats *stats);
+/*
+ * Opens the metrics file @path at start-up, while husk may still open
+ * files; returns NULL (and says why) if it cannot.
+ */
+FILE *tstamp_open_metrics(const char *path);
+
+/* Writes the phases, marks and @stats to @f as one JSON object; closes it. */
+int tstamp_write_metrics(FILE *f, const char *path,
+			 const struct run_stats *stats);
 
 #endif

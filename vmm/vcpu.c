@@ -8,9 +8,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
+#include "filter/roles.h"
 #include "vmm/arch.h"
 #include "vmm/exit_status.h"
 #include "vmm/kvm.h"
@@ -76,12 +79,38 @@ static uint64_t guest_rip(struct vcpu *vcpu)
 	return regs.rip;
 }
 
+#ifdef HUSK_TEST_HOOKS
+/*
+ * Test builds only ($(O)/tests/husk-hooks, never installed): when the
+ * guest writes VCPU_HOOK_VIOLATE to the marker port, this vCPU thread
+ * calls nanosleep(2), which vcpu.policy refuses, so the tests can break a
+ * policy mid-run. The raw syscall keeps libcs from picking another one.
+ */
+#define VCPU_HOOK_VIOLATE 0xa5
+
+static void test_hook(const struct kvm_run *run, const uint8_t *data)
+{
+	struct timespec ts = { .tv_nsec = 1000 };
+
+	if (run->io.direction == KVM_EXIT_IO_OUT &&
+	    run->io.port == TSTAMP_MARK_PORT && run->io.size == 1 &&
+	    data[0] == VCPU_HOOK_VIOLATE)
+		syscall(SYS_nanosleep, &ts, NULL);
+}
+#else
+static void test_hook(const struct kvm_run *run, const uint8_t *data)
+{
+}
+#endif
+
 /* NOTE: the fast path. No allocation, no logging, no locks of its own. */
 static int handle_io(struct vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	bool is_write = run->io.direction == KVM_EXIT_IO_OUT;
+
+	test_hook(run, data);
 
 	for (uint32_t i = 0; i < run->io.count; i++) {
 		int err = bus_access(&vcpu->vm->pio, run->io.port, data,
@@ -239,6 +268,10 @@ static void *vcpu_thread(void *arg)
 	 * NOTE: the vcpu role's seccomp filter is installed here: set-up is
 	 * over and nothing from the guest has been handled yet.
 	 */
+	if (filter_install(&filter_role_vcpu, vcpu->id)) {
+		vm_request_stop(vcpu->vm, HUSK_EXIT_ERROR);
+		return NULL;
+	}
 	if (vcpu->id == 0)
 		tstamp_record(TSTAMP_FIRST_RUN);
 	run_loop(vcpu);

@@ -45,11 +45,22 @@ static const struct sock_filter refuse_getppid[] = {
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 };
 
+static const unsigned int refuse_getppid_len =
+	sizeof(refuse_getppid) / sizeof(refuse_getppid[0]);
+
 static const struct filter_role test_role = {
 	.name = "test",
 	.policy = "filter/test.policy",
 	.insns = refuse_getppid,
-	.len = sizeof(refuse_getppid) / sizeof(refuse_getppid[0]),
+	.len = &refuse_getppid_len,
+};
+
+/* The log-mode supervisor's role here: the same, as it never calls it. */
+static const struct filter_role supervisor_role = {
+	.name = "supervisor",
+	.policy = "filter/supervisor-test.policy",
+	.insns = refuse_getppid,
+	.len = &refuse_getppid_len,
 };
 
 static const char *names[__NR_getppid + 1] = {
@@ -91,7 +102,8 @@ static void run_child(enum filter_mode mode, void (*body)(void),
 	if (pid == 0) {
 		dup2(err[1], STDERR_FILENO);
 		dup2(out[1], STDOUT_FILENO);
-		if (filter_runtime_init(mode, rep, names, __NR_getppid + 1) ||
+		if (filter_runtime_init(mode, rep, names, __NR_getppid + 1,
+					&supervisor_role) ||
 		    filter_install(&test_role, 3))
 			_exit(99);
 		body();
