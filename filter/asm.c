@@ -223,6 +223,20 @@ static struct sock_filter insn(uint16_t code, uint8_t jt, uint8_t jf,
 	return f;
 }
 
+/*
+ * A trampoline to @label, @d instructions after it: a copy of the return
+ * found there, which saves the jump, or else a BPF_JA.
+ */
+static struct sock_filter trampoline(const struct asm_prog *a, int label,
+				     int64_t d)
+{
+	const struct asm_insn *to = &a->insns[a->labels[label]];
+
+	if (BPF_CLASS(to->code) == BPF_RET)
+		return insn(to->code, 0, 0, to->k);
+	return insn(BPF_JMP | BPF_JA, 0, 0, (uint32_t)d);
+}
+
 /* Writes instruction @in (and its trampolines) at out[addr[i]]. */
 static void resolve(const struct asm_prog *a, const size_t *addr, size_t i,
 		    struct sock_filter *out)
@@ -249,10 +263,10 @@ static void resolve(const struct asm_prog *a, const size_t *addr, size_t i,
 	jf = in->far_f ? in->far_t : (uint8_t)df;
 	out[at] = insn(in->code, jt, jf, in->k);
 	if (in->far_t)
-		out[at + 1] = insn(BPF_JMP | BPF_JA, 0, 0, (uint32_t)(dt - 1));
+		out[at + 1] = trampoline(a, in->jt, dt - 1);
 	if (in->far_f)
-		out[at + 1 + in->far_t] = insn(BPF_JMP | BPF_JA, 0, 0,
-					       (uint32_t)(df - 1 - in->far_t));
+		out[at + 1 + in->far_t] =
+			trampoline(a, in->jf, df - 1 - in->far_t);
 }
 
 static int check_ja(const struct asm_prog *a, const size_t *addr)

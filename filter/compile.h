@@ -17,10 +17,11 @@
 /*
  * Compiles @p into a newly allocated program of *@len instructions, which
  * the caller frees. The program checks seccomp_data.arch (a mismatch kills
- * the process), refuses x32 numbers where the architecture has them, tests
- * the policy's hot syscalls first and then searches the syscall number in
- * a binary tree; arguments are loaded only inside the syscalls whose rules
- * test them.
+ * the process), refuses x32 numbers where the architecture has them and
+ * searches the syscall number in a tree laid out so that the policy's hot
+ * syscalls come first (a jeq before the tree, or a shallow place in it);
+ * arguments are loaded only inside the syscalls whose rules test them.
+ * filter/POLICY.md ("The program") states the rules of the layout.
  *
  * Returns 0, -EINVAL for a malformed policy, -E2BIG for a program over
  * BPF_MAXINSNS, or -ENOMEM; the reason is added to @diag.

@@ -65,7 +65,7 @@ struct policy {
 	uint32_t default_action; /* SECCOMP_RET_KILL_PROCESS if unset */
 	struct policy_rule *rules; /* sorted by nr, stable */
 	size_t nrules;
-	int *hot; /* syscalls to test before the search */
+	int *hot; /* syscalls the search reaches first */
 	size_t nhot;
 	void *pool; /* private: the parser's allocations */
 };
