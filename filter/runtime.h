@@ -26,7 +26,7 @@ struct filter_role {
 	const char *name; /* "vmm", "vcpu", ... */
 	const char *policy; /* the policy file to change */
 	const struct sock_filter *insns;
-	const unsigned int *len; /* generated with insns: husk_filter_NAME_len */
+	const unsigned int *len; /* husk_filter_NAME_len, generated */
 };
 
 /* Parses "kill", "log" or "off"; returns 0 or -EINVAL. */

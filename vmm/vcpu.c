@@ -207,7 +207,7 @@ static int handle_exit(struct vcpu *vcpu)
 	case KVM_EXIT_MMIO:
 		return handle_mmio(vcpu);
 	case KVM_EXIT_HLT:
-		/* NOTE: the in-kernel LAPIC handles HLT; this does not occur. */
+		/* NOTE: the in-kernel LAPIC handles HLT; this never occurs. */
 		return VCPU_CONTINUE;
 	case KVM_EXIT_INTR:
 		return VCPU_CONTINUE;

@@ -46,9 +46,9 @@ static unsigned int start_aps(const struct madt_info *m, uint8_t bsp)
 		if (ap_states[id].cpuid_apic_id == id)
 			tap_ok("AP %u up, CPUID APIC id matches", id);
 		else
-			tap_fail(
-				"AP %u up, CPUID APIC id matches: CPUID says %u",
-				id, ap_states[id].cpuid_apic_id);
+			tap_fail("AP %u up, CPUID APIC id matches: "
+				 "CPUID says %u",
+				 id, ap_states[id].cpuid_apic_id);
 		up++;
 	}
 	return up;

@@ -871,7 +871,7 @@ START_TEST(test_pm_reads_and_wide)
 		ck_assert_int_eq(data[0], 0); /* WAK_STS clear, rest zero */
 	}
 
-	/* A 16-bit write at 0x600 carries SLP_EN | SLP_TYP 5 in its low byte. */
+	/* A 16-bit write at 0x600 holds SLP_EN | SLP_TYP 5 in its low byte. */
 	data[0] = 0x34;
 	data[1] = 0x00;
 	ck_assert_int_eq(acpi_pm_io(pm, 0, data, 2, true), 0);

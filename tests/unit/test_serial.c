@@ -261,7 +261,7 @@ START_TEST(test_loopback_msr)
 		[] = {
 			{ 0x10, 0x00 }, { 0x11, 0x20 }, { 0x12, 0x10 },
 			{ 0x14, 0x40 }, { 0x18, 0x80 }, { 0x1f, 0xf0 },
-			{ 0x1a, 0x90 }, /* the lines Linux's loopback test expects */
+			{ 0x1a, 0x90 }, /* what Linux's loopback test expects */
 		};
 	struct fixture f;
 	size_t i;

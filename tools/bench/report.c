@@ -143,7 +143,8 @@ static void print_agreement(const struct bench_policy *bp)
 			print_disagreements(bp, pr);
 		else
 			printf("Actions agree: husk and %s on all %lu test "
-			       "values (%lu expected (32-bit) differences).\n\n",
+			       "values (%lu expected (32-bit) "
+			       "differences).\n\n",
 			       pr->name, bp->vectors, pr->expected32);
 	}
 	for (k = 0; k < NPROGS; k++)
@@ -212,7 +213,8 @@ static void print_targets(const struct bench_policy *bp, struct bench_totals *t)
 	const char *name;
 
 	if (h->err || tree->err) {
-		printf("- **NO TARGETS COMPUTED: a program was not built.**\n\n");
+		printf("- **NO TARGETS COMPUTED: a program was not "
+		       "built.**\n\n");
 		t->fail++;
 		return;
 	}
