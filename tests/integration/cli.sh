@@ -12,6 +12,8 @@
 set -u
 O=${O:-build}
 HUSK=${HUSK:-$O/husk}
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,7 +24,7 @@ if [ ! -x "$HUSK" ]; then
 fi
 
 kvm_ok=0
-[ -r /dev/kvm ] && [ -w /dev/kvm ] && kvm_ok=1
+kvm_usable && kvm_ok=1
 
 # expect NAME STATUS PATTERN -- HUSK-ARGS...: runs husk, checks its exit
 # status and that stdout+stderr match PATTERN (grep -E; empty: anything).
@@ -32,13 +34,13 @@ expect() {
 	timeout 20 "$HUSK" "$@" </dev/null >"$tmp/out" 2>&1
 	rc=$?
 	if [ "$rc" -ne "$want" ]; then
-		echo "not ok - $name: exit $rc, expected $want"
+		not_ok "$name: exit $rc, expected $want"
 		sed 's/^/#   /' "$tmp/out" | head -n 5
 	elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$tmp/out"; then
-		echo "not ok - $name: output lacks /$pattern/"
+		not_ok "$name: output lacks /$pattern/"
 		sed 's/^/#   /' "$tmp/out" | head -n 5
 	else
-		echo "ok - $name"
+		ok "$name"
 	fi
 }
 
@@ -51,40 +53,9 @@ expect_kvm() {
 	fi
 }
 
-le16() { printf '\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)); }
-le32() { le16 $(($1 & 65535)); le16 $(($1 >> 16 & 65535)); }
-
-# put FILE OFFSET BYTES: writes printf-escaped BYTES at OFFSET.
-put() {
-	# shellcheck disable=SC2059
-	printf "$3" | dd of="$1" bs=1 seek=$(($2)) conv=notrunc status=none
-}
-
-# mkbz FILE CODE: a bzImage (protocol 2.15, 64-bit entry) whose
-# protected-mode part is 4 KiB with CODE at its 64-bit entry, 0x200.
-mkbz() {
-	local f=$1 payload=4096
-	head -c $((3 * 512 + payload)) /dev/zero >"$f"
-	put "$f" 0x1f1 '\x02'
-	put "$f" 0x1f4 "$(le32 $((payload / 16)))"
-	put "$f" 0x1fe '\x55\xaa'
-	put "$f" 0x200 '\xeb\x6a'
-	put "$f" 0x202 'HdrS'
-	put "$f" 0x206 "$(le16 0x020f)"
-	put "$f" 0x22c "$(le32 0x7fffffff)"
-	put "$f" 0x236 "$(le16 1)"
-	put "$f" 0x238 "$(le32 2047)"
-	put "$f" 0x258 "$(le32 0x1000000)"
-	put "$f" 0x260 "$(le32 0x100000)"
-	put "$f" $((3 * 512 + 0x200)) "$2"
-}
-
-# out %al, %dx with DX and AL set; cli; hlt.
-OUT_PORT() { printf '\\x66\\xba%s\\xb0%s\\xee' "$(le16 "$1")" "$2"; }
-HALT='\xfa\xf4'
-POWEROFF=$(OUT_PORT 0x600 '\x34')$HALT
-RESET=$(OUT_PORT 0x64 '\xfe')$HALT
-MARK_THEN_POWEROFF=$(OUT_PORT 0x4f0 '\x2a')$POWEROFF
+# The guests' code: a reset through the i8042, a mark of 42 then power-off.
+RESET=$(outb 0x64 0xfe)$HALT
+MARK_THEN_POWEROFF=$(outb 0x4f0 42)$POWEROFF
 
 mkbz "$tmp/poweroff.bz" "$POWEROFF"
 mkbz "$tmp/reset.bz" "$RESET"
@@ -101,9 +72,9 @@ expect "--help" 0 "Usage: husk --kernel" -- --help
 for opt in kernel initrd cmdline mem cpus kvm-device log-level timestamps \
 	metrics help version; do
 	if grep -q -- "--$opt" "$tmp/help"; then
-		echo "ok - --help lists --$opt"
+		ok "--help lists --$opt"
 	else
-		echo "not ok - --help lists --$opt"
+		not_ok "--help lists --$opt"
 	fi
 done
 expect "--version" 0 "^husk [0-9]+\.[0-9]+" -- --version
@@ -169,9 +140,9 @@ expect_kvm "--metrics" 0 "" -- --kernel "$tmp/mark.bz" \
 if [ "$kvm_ok" -eq 1 ]; then
 	if grep -q '"marks":\[{"value":42,"ns":[0-9]*}\]' "$tmp/metrics.json" &&
 		grep -q '"exit_status":0' "$tmp/metrics.json"; then
-		echo "ok - --metrics JSON holds the mark and the status"
+		ok "--metrics JSON holds the mark and the status"
 	else
-		echo "not ok - --metrics JSON holds the mark and the status"
+		not_ok "--metrics JSON holds the mark and the status"
 		sed 's/^/#   /' "$tmp/metrics.json"
 	fi
 else

@@ -15,38 +15,27 @@ O=${O:-build}
 HUSK=${HUSK:-$O/husk}
 GUESTS=${GUESTS:-$O/guest}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-60}
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; }
-
 # Every run this script makes, for the skip lines when none can.
+SUITE=guests
 RUNS="bootinfo smp uart power triple-fault pio-bench bad-images"
-
-skip_all() {
-	local r
-	for r in $RUNS; do
-		echo "skip - guests $r: $1"
-	done
-	exit 0
-}
 
 check_prerequisites() {
 	if [ ! -e /dev/kvm ]; then
 		skip_all "/dev/kvm not usable (missing)"
 	fi
-	if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	if ! kvm_usable; then
 		skip_all "/dev/kvm not usable (no read/write access)"
 	fi
 	if [ ! -f "$GUESTS/bootinfo.elf" ]; then
 		skip_all "no guests in $GUESTS (make O=$O guests; needs an x86_64 CC)"
 	fi
-	if [ ! -x "$HUSK" ]; then
-		not_ok "guests: $HUSK is not built"
-		exit 1
-	fi
+	need_built guests "$HUSK"
 }
 
 # run NAME STATUS [--stdin FILE] HUSK-ARGS...: boots one guest, expecting
@@ -59,17 +48,14 @@ run() {
 		in=$2
 		shift 2
 	fi
-	echo "# run $name: husk $*"
-	timeout -k 5 "$GUEST_TIMEOUT" "$HUSK" "$@" <"$in" \
-		>"$tmp/$name.raw" 2>"$tmp/$name.err"
+	boot "$name" "$in" "$@"
 	rc=$?
-	tr -d '\r' <"$tmp/$name.raw" >"$tmp/$name.out"
 	sed 's/^/#   /' "$tmp/$name.out" "$tmp/$name.err"
 	if [ "$rc" -eq 4 ]; then
 		echo "skip - $name: husk found no usable KVM (exit 4)"
 		return 1
 	fi
-	sed -n -E "s/^(ok|not ok|skip) - /\\1 - $name: /p" "$tmp/$name.out"
+	rename_results "$name" <"$tmp/$name.out"
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		not_ok "$name exits $want: timed out after ${GUEST_TIMEOUT}s"
 	elif [ "$rc" -ne "$want" ]; then

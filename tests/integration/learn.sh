@@ -16,22 +16,16 @@ HUSK_FILTER=${HUSK_FILTER:-$O/husk-filter}
 HUSK_REDUCED=${HUSK_REDUCED:-$O/tests/husk-reduced}
 GUESTS=${GUESTS:-$O/guest}
 here=$(dirname "$0")
+# shellcheck source=tests/integration/lib.sh
+. "$here/lib.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-if [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
-	for r in guests cli reduced; do
-		echo "skip - learn $r: /dev/kvm not usable"
-	done
-	exit 0
-fi
-for p in "$HUSK" "$HUSK_FILTER" "$HUSK_REDUCED"; do
-	if [ ! -x "$p" ]; then
-		echo "not ok - learn: $p is not built"
-		exit 1
-	fi
-done
+SUITE=learn
+RUNS="guests cli reduced"
+kvm_usable || skip_all "/dev/kvm not usable"
+need_built learn "$HUSK" "$HUSK_FILTER" "$HUSK_REDUCED"
 
 # learn_suite NAME SCRIPT: runs SCRIPT's husks under learn; learn's own
 # output must be empty and its status 0, and SCRIPT must pass in log mode.
@@ -43,9 +37,9 @@ learn_suite() {
 	rc=$?
 	sed 's/^/#   /' "$tmp/$name.learn" "$tmp/$name.err" | tail -n 20
 	if [ "$rc" -eq 0 ] && ! grep -q '^# missing' "$tmp/$name.learn"; then
-		echo "ok - learn over $name.sh: nothing missing"
+		ok "learn over $name.sh: nothing missing"
 	else
-		echo "not ok - learn over $name.sh: nothing missing (exit $rc)"
+		not_ok "learn over $name.sh: nothing missing (exit $rc)"
 	fi
 }
 
@@ -60,10 +54,10 @@ learn_suite guests "$tmp/guests.sh"
 learn_suite cli "$tmp/cli.sh"
 for s in guests cli; do
 	if grep -q '^not ok' "$tmp/$s.log" || ! grep -q '^ok' "$tmp/$s.log"; then
-		echo "not ok - $s.sh passes in log mode"
+		not_ok "$s.sh passes in log mode"
 		grep '^not ok' "$tmp/$s.log" | sed 's/^/#   /' | head -n 5
 	else
-		echo "ok - $s.sh passes in log mode"
+		ok "$s.sh passes in log mode"
 	fi
 done
 
@@ -82,8 +76,8 @@ printf '# missing from filter/vcpu.policy\nexit\t# learned: vcpu thread, 1 call\
 	>"$tmp/reduced.want"
 sed 's/^/#   /' "$tmp/reduced.out" "$tmp/reduced.err"
 if [ "$rc" -eq 1 ] && cmp -s "$tmp/reduced.out" "$tmp/reduced.want"; then
-	echo "ok - learn names the one syscall a reduced vcpu.policy lacks"
+	ok "learn names the one syscall a reduced vcpu.policy lacks"
 else
-	echo "not ok - learn names the one syscall a reduced vcpu.policy lacks (exit $rc)"
+	not_ok "learn names the one syscall a reduced vcpu.policy lacks (exit $rc)"
 fi
 exit 0

@@ -22,6 +22,8 @@ NS=husk-net-$$
 TAP=htap0
 GUEST_MAC=02:00:00:00:00:02
 PORT=7777
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d)
 # shellcheck disable=SC2317 # run by the EXIT trap
@@ -31,16 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; }
-
-skip_all() {
-	local r
-	for r in guest udp ping ping-large exit created-tap bad-args tun; do
-		echo "skip - net $r: $1"
-	done
-	exit 0
-}
+SUITE=net
+RUNS="guest udp ping ping-large exit created-tap bad-args tun"
 
 check_prerequisites() {
 	if [ "$(id -u)" -ne 0 ]; then
@@ -52,16 +46,13 @@ check_prerequisites() {
 	if ! command -v ip >/dev/null || ! command -v busybox >/dev/null; then
 		skip_all "needs ip (iproute2) and busybox"
 	fi
-	if [ ! -e /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	if ! kvm_usable; then
 		skip_all "/dev/kvm not usable"
 	fi
 	if [ ! -f "$GUESTS/virtio-net.elf" ]; then
 		skip_all "no $GUESTS/virtio-net.elf (make O=$O guests; needs an x86_64 CC)"
 	fi
-	if [ ! -x "$HUSK" ]; then
-		not_ok "net: $HUSK is not built"
-		exit 1
-	fi
+	need_built net "$HUSK"
 	if ! ip netns add "$NS"; then
 		skip_all "ip netns add failed"
 	fi
@@ -74,17 +65,6 @@ setup_tap() {
 		in_ns ip tuntap add dev "$TAP" mode tap &&
 		in_ns ip addr add 10.0.0.1/24 dev "$TAP" &&
 		in_ns ip link set "$TAP" up
-}
-
-# wait_for FILE PATTERN SECONDS PID: 0 once FILE has PATTERN.
-wait_for() {
-	local _
-	for _ in $(seq 1 $(($3 * 10))); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$4" 2>/dev/null || break
-		sleep 0.1
-	done
-	grep -q -- "$2" "$1" 2>/dev/null
 }
 
 # wait_exit PID SECONDS: the exit status, or 124 after a kill.
@@ -166,7 +146,7 @@ test_guest() {
 	rc=$?
 	tr -d '\r' <"$tmp/guest.raw" >"$tmp/guest.out"
 	sed 's/^/#   /' "$tmp/guest.err"
-	sed -n -E 's/^(ok|not ok|skip) - /\1 - net guest: /p' "$tmp/guest.out"
+	rename_results "net guest" <"$tmp/guest.out"
 	grep '^#' "$tmp/guest.out"
 	if [ "$rc" -eq 0 ] && grep -q '^1\.\.' "$tmp/guest.out"; then
 		ok "net exit: husk exits 0 after the guest's checks"

@@ -16,6 +16,8 @@ O=${O:-build}
 HUSK=${HUSK:-$O/husk}
 HUSK_HOOKS=${HUSK_HOOKS:-$O/tests/husk-hooks}
 GUESTS=${GUESTS:-$O/guest}
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d)
 feeder=
@@ -25,17 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; }
-
+SUITE=seccomp
 RUNS="proc-kill proc-log proc-off violation-kill violation-log violation-off"
-skip_all() {
-	local r
-	for r in $RUNS; do
-		echo "skip - seccomp $r: $1"
-	done
-	exit 0
-}
 
 # Every role's policy compiles for every architecture husk builds for.
 HUSK_FILTER=${HUSK_FILTER:-$O/husk-filter}
@@ -51,15 +44,10 @@ for arch in x86_64 aarch64 riscv64; do
 	done
 done
 
-[ -r /dev/kvm ] && [ -w /dev/kvm ] || skip_all "/dev/kvm not usable"
+kvm_usable || skip_all "/dev/kvm not usable"
 [ "$(uname -m)" = x86_64 ] || skip_all "the test guests are x86_64 only"
 [ -f "$GUESTS/uart.bzImage" ] || skip_all "no guests in $GUESTS"
-for p in "$HUSK" "$HUSK_HOOKS"; do
-	if [ ! -x "$p" ]; then
-		not_ok "seccomp: $p is not built"
-		exit 1
-	fi
-done
+need_built seccomp "$HUSK" "$HUSK_HOOKS"
 
 # ---- every thread filtered: /proc/PID/task/*/status ---------------------
 
@@ -175,41 +163,15 @@ fi
 
 # ---- a vCPU thread breaks its policy mid-run ----------------------------
 
-le16() { printf '\\x%02x\\x%02x' $(($1 & 255)) $(($1 >> 8 & 255)); }
-le32() { le16 $(($1 & 65535)); le16 $(($1 >> 16 & 65535)); }
-put() {
-	# shellcheck disable=SC2059
-	printf "$3" | dd of="$1" bs=1 seek=$(($2)) conv=notrunc status=none
-}
-# mkbz FILE CODE: a bzImage (protocol 2.15) with CODE at its 64-bit entry.
-mkbz() {
-	local f=$1 payload=4096
-	head -c $((3 * 512 + payload)) /dev/zero >"$f"
-	put "$f" 0x1f1 '\x02'
-	put "$f" 0x1f4 "$(le32 $((payload / 16)))"
-	put "$f" 0x1fe '\x55\xaa'
-	put "$f" 0x200 '\xeb\x6a'
-	put "$f" 0x202 'HdrS'
-	put "$f" 0x206 "$(le16 0x020f)"
-	put "$f" 0x22c "$(le32 0x7fffffff)"
-	put "$f" 0x236 "$(le16 1)"
-	put "$f" 0x238 "$(le32 2047)"
-	put "$f" 0x258 "$(le32 0x1000000)"
-	put "$f" 0x260 "$(le32 0x100000)"
-	put "$f" $((3 * 512 + 0x200)) "$2"
-}
-# out PORT BYTE: mov $PORT, %dx; mov $BYTE, %al; out %al, %dx
-out() { printf '\\x66\\xba%s\\xb0\\x%02x\\xee' "$(le16 "$1")" "$2"; }
 # say TEXT: TEXT and a newline on the serial port.
 say() {
 	local s="$1" i
 	for ((i = 0; i < ${#s}; i++)); do
-		out 0x3f8 "'${s:i:1}"
+		outb 0x3f8 "'${s:i:1}"
 	done
-	out 0x3f8 10
+	outb 0x3f8 10
 }
-VIOLATE=$(out 0x4f0 0xa5)	# the hook's value on the marker port
-POWEROFF=$(out 0x600 0x34)'\xfa\xf4'
+VIOLATE=$(outb 0x4f0 0xa5)	# the hook's value on the marker port
 
 mkbz "$tmp/violate.bz" "$(say before-violation)$VIOLATE$(say after-violation)$VIOLATE$POWEROFF"
 

@@ -17,32 +17,23 @@ GUESTS=${GUESTS:-$O/guest}
 GUEST_TIMEOUT=${GUEST_TIMEOUT:-60}
 SECTORS=2048
 SERIAL=husk-test-disk
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; }
-
-skip_all() {
-	local r
-	for r in no-rng many-devices guest images crash flush bad-disks; do
-		echo "skip - virtio $r: $1"
-	done
-	exit 0
-}
+SUITE=virtio
+RUNS="no-rng many-devices guest images crash flush bad-disks"
 
 check_prerequisites() {
-	if [ ! -e /dev/kvm ] || [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+	if ! kvm_usable; then
 		skip_all "/dev/kvm not usable"
 	fi
 	if [ ! -f "$GUESTS/virtio.elf" ]; then
 		skip_all "no $GUESTS/virtio.elf (make O=$O guests; needs an x86_64 CC)"
 	fi
-	if [ ! -x "$HUSK" ]; then
-		not_ok "virtio: $HUSK is not built"
-		exit 1
-	fi
+	need_built virtio "$HUSK"
 }
 
 # pattern PREFIX FIRST COUNT: COUNT 512-byte sectors, sector i holding
@@ -71,17 +62,14 @@ same() {
 run() {
 	local name=$1 want=$2 rc
 	shift 2
-	echo "# run $name: husk $*"
-	timeout -k 5 "$GUEST_TIMEOUT" "$HUSK" "$@" </dev/null \
-		>"$tmp/$name.raw" 2>"$tmp/$name.err"
+	boot "$name" /dev/null "$@"
 	rc=$?
-	tr -d '\r' <"$tmp/$name.raw" >"$tmp/$name.out"
 	sed 's/^/#   /' "$tmp/$name.err"
 	if [ "$rc" -eq 4 ]; then
 		echo "skip - $name: husk found no usable KVM (exit 4)"
 		return 1
 	fi
-	sed -n -E "s/^(ok|not ok|skip) - /\\1 - $name: /p" "$tmp/$name.out"
+	rename_results "$name" <"$tmp/$name.out"
 	if [ "$rc" -ne "$want" ]; then
 		not_ok "$name exits $want: exit $rc, $(tail -n 1 "$tmp/$name.err")"
 	else
@@ -169,17 +157,13 @@ second_husk() {
 # The guest writes, flushes, says so, and husk dies by SIGKILL at once:
 # the flushed sectors must be in the image.
 test_crash() {
-	local pid _
+	local pid
 	make_images
 	# shellcheck disable=SC2046
 	"$HUSK" $(guest_args) --cmdline "$GUEST_CMDLINE mode=crash" \
 		</dev/null >"$tmp/crash.out" 2>"$tmp/crash.err" &
 	pid=$!
-	for _ in $(seq 1 $((GUEST_TIMEOUT * 10))); do
-		grep -q '^# flushed' "$tmp/crash.out" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_for "$tmp/crash.out" '^# flushed' "$GUEST_TIMEOUT" "$pid"
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	if ! grep -q '^# flushed' "$tmp/crash.out"; then
@@ -198,7 +182,7 @@ test_crash() {
 # returned: strace sees the call before the guest says "# flushed". Then,
 # with that husk still running, a second one may not open the image.
 test_flush_syscall() {
-	local pid _ trace=()
+	local pid trace=()
 	make_images
 	if command -v strace >/dev/null; then
 		trace=(strace -f -qq -e trace=fdatasync -o "$tmp/strace.log")
@@ -208,11 +192,7 @@ test_flush_syscall() {
 		--cmdline "$GUEST_CMDLINE mode=crash" \
 		</dev/null >"$tmp/flush.out" 2>"$tmp/flush.err" &
 	pid=$!
-	for _ in $(seq 1 $((GUEST_TIMEOUT * 10))); do
-		grep -q '^# flushed' "$tmp/flush.out" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	wait_for "$tmp/flush.out" '^# flushed' "$GUEST_TIMEOUT" "$pid"
 	grep -q 'fdatasync([0-9]*) *= 0' "$tmp/strace.log" 2>/dev/null
 	local synced=$?
 	grep -q '^# flushed' "$tmp/flush.out" && second_husk
