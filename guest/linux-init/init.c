@@ -3,7 +3,7 @@
  * The init of husk's Linux test images: marks the first userspace
  * instruction on husk's marker port, mounts the kernel file systems, loads
  * modules, prints the facts the tests check, then does what the kernel
- * command line asks (husk.test=poweroff, reboot, shell or panic).
+ * command line asks (husk.test=poweroff, reboot, shell, script or panic).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +31,7 @@
 #define MARK_READY 0x02 /* banner printed, about to run the test */
 
 #define MODULE_LIST "/etc/modules"
+#define SCRIPT "/etc/husk-script"
 #define CMDLINE_MAX 4096
 
 /* finit_module() flag for .ko.xz/.ko.zst/.ko.gz files. */
@@ -338,19 +339,24 @@ static void power(int how, const char *name)
 }
 
 /*
- * Runs a busybox shell on the console as its controlling terminal; powers
- * off when it exits.
+ * Runs a busybox shell on the console as its controlling terminal, reading
+ * commands from it or, given @script, from that file; powers off when the
+ * shell exits.
  */
-static void run_shell(void)
+static void run_shell(const char *script)
 {
+	int status = 0;
 	pid_t pid;
 
 	pid = fork();
 	if (pid == 0) {
 		setsid();
 		ioctl(0, TIOCSCTTY, 1);
-		say("shell ready");
-		execl("/bin/sh", "sh", (char *)NULL);
+		if (script)
+			say("running %s", script);
+		else
+			say("shell ready");
+		execl("/bin/sh", "sh", script, (char *)NULL);
 		say("exec /bin/sh: %s", strerror(errno));
 		_exit(127);
 	}
@@ -358,8 +364,12 @@ static void run_shell(void)
 		say("fork: %s", strerror(errno));
 		return;
 	}
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (script)
+		say("script status %d", WIFEXITED(status) ?
+						WEXITSTATUS(status) :
+						128 + WTERMSIG(status));
 	power(RB_POWER_OFF, "poweroff");
 }
 
@@ -370,7 +380,9 @@ static void run_test(const char *test)
 	} else if (!strcmp(test, "reboot")) {
 		power(RB_AUTOBOOT, "reboot");
 	} else if (!strcmp(test, "shell")) {
-		run_shell();
+		run_shell(NULL);
+	} else if (!strcmp(test, "script")) {
+		run_shell(SCRIPT);
 	} else if (!strcmp(test, "panic")) {
 		/* The kernel panics when init exits. */
 		say("panic");

@@ -52,8 +52,17 @@ $(BENCH_STAMP): tools/bench/stamp.c
 	@mkdir -p $(@D)
 	$(Q)$(BENCH_STAMP_CC) $(BASE_CFLAGS) -O2 -static -s -o $@ $<
 
+# The virtio section's load generator runs in the guests and in the test
+# host, built the same way.
+BENCH_IOBENCH := $(BENCH_DIR)/iobench
+
+$(BENCH_IOBENCH): tools/bench/iobench.c
+	$(call msg,CCLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(BENCH_STAMP_CC) $(BASE_CFLAGS) -O2 -static -s -o $@ $<
+
 BENCH_OWN := $(BENCH_FILTER) $(BENCH_BARE_KVM) $(BENCH_PIO_GUEST) \
-	$(BENCH_PIO_GUEST_LONG) $(BENCH_STAMP)
+	$(BENCH_PIO_GUEST_LONG) $(BENCH_STAMP) $(BENCH_IOBENCH)
 
 # What the sections use from other parts of husk; each section reports
 # loudly what is missing, so a part that does not build yet leaves the
