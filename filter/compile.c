@@ -2,24 +2,18 @@
 /*
  * husk's seccomp code generator: the arch check, the search over syscall
  * number ranges (with the hot syscalls placed first) and the pool of
- * return instructions. Argument blocks are generated in args.c, layout and
- * trampolines in asm.c.
+ * return instructions. The search is planned in search.c, argument blocks
+ * are generated in args.c, layout and trampolines in asm.c.
  */
 #include <errno.h>
-#include <limits.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "filter/args.h"
 #include "filter/asm.h"
 #include "filter/compile.h"
-
-#define NR_SPACE (UINT64_C(1) << 32)
-
-/* A range label for hot numbers the search never sees (tested before). */
-#define LABEL_ANY (-2)
+#include "filter/search.h"
 
 /* The rules of one syscall number. */
 struct sys_entry {
@@ -31,14 +25,6 @@ struct sys_entry {
 	uint32_t action; /* its action when it does not */
 };
 
-/* Syscall numbers [lo, hi) all lead to @label. */
-struct nr_range {
-	uint64_t lo;
-	uint64_t hi;
-	int label;
-	int hot; /* it holds a hot syscall */
-};
-
 struct ret_slot {
 	uint32_t action;
 	int label;
@@ -48,18 +34,6 @@ struct ret_slot {
 struct ret_pool {
 	struct ret_slot *slots;
 	size_t n;
-};
-
-/* One layout of the number search, with what it costs. */
-struct layout {
-	struct nr_range *ranges;
-	size_t nranges;
-	size_t nprefix; /* hot syscalls tested by jeq before the search */
-	struct search *tree; /* NULL: halves, see emit_halves() */
-	unsigned int worst; /* jumps on the longest path to a return */
-	unsigned int hot; /* jumps on the longest path of a hot syscall */
-	unsigned int sum; /* jumps to each range, summed over the ranges */
-	unsigned int insns; /* instructions of the prefix and the search */
 };
 
 struct gen {
@@ -187,16 +161,6 @@ static int check_policy(const struct policy *p, struct diag *diag)
 	return 0;
 }
 
-static int is_hot(const struct policy *p, int nr)
-{
-	size_t i;
-
-	for (i = 0; i < p->nhot; i++)
-		if (p->hot[i] == nr)
-			return 1;
-	return 0;
-}
-
 /* Groups the rules by syscall number; the rules are sorted by it. */
 static int group_rules(struct gen *g)
 {
@@ -256,108 +220,6 @@ static int nr_target(struct gen *g, int nr)
 	return s ? sys_target(g, s) : ret_label(g, g->p->default_action);
 }
 
-/* Appends [lo, hi) -> @label, merging it with an equal neighbour. */
-static void add_range(struct nr_range *r, size_t *n, uint64_t lo, uint64_t hi,
-		      int label)
-{
-	if (*n && r[*n - 1].label == label && r[*n - 1].hi == lo) {
-		r[*n - 1].hi = hi;
-		return;
-	}
-	r[*n].lo = lo;
-	r[*n].hi = hi;
-	r[*n].label = label;
-	r[*n].hot = 0;
-	(*n)++;
-}
-
-static int is_point(const struct nr_range *r)
-{
-	return r->hi - r->lo == 1;
-}
-
-/*
- * Gives each LABEL_ANY range to a neighbour: both, when they agree, so
- * that three ranges become one; else the one that is not a single
- * number, so that the other stays testable with one jeq.
- */
-static void absorb_any(struct nr_range *r, size_t *n)
-{
-	size_t k, out = 0;
-	struct nr_range *left, *right;
-
-	for (k = 0; k < *n; k++) {
-		if (r[k].label != LABEL_ANY) {
-			add_range(r, &out, r[k].lo, r[k].hi, r[k].label);
-			continue;
-		}
-		left = out ? &r[out - 1] : NULL;
-		right = k + 1 < *n ? &r[k + 1] : NULL;
-		if (left && right && left->label == right->label) {
-			left->hi = right->hi;
-			k++;
-		} else if (left &&
-			   (!right || !is_point(left) || is_point(right))) {
-			left->hi = r[k].hi;
-		} else if (right) {
-			right->lo = r[k].lo;
-		}
-	}
-	*n = out;
-}
-
-static void mark_hot(const struct policy *p, struct nr_range *r, size_t n)
-{
-	size_t i, k;
-
-	for (i = 0; i < p->nhot; i++)
-		for (k = 0; k < n; k++)
-			if ((uint64_t)p->hot[i] >= r[k].lo &&
-			    (uint64_t)p->hot[i] < r[k].hi)
-				r[k].hot = 1;
-}
-
-/*
- * The ranges of syscall numbers the search tells apart. With @any_hot
- * the hot syscalls are tested before the search, so their numbers may
- * go to whichever neighbour saves a range.
- */
-static int build_ranges(struct gen *g, struct layout *l, int any_hot)
-{
-	const struct policy *p = g->p;
-	int label, def = ret_label(g, p->default_action);
-	uint64_t pos = 0, limit = nr_limit(p);
-	struct nr_range *r;
-	size_t i, n = 0;
-
-	/* At most: a gap before each syscall, the syscall, two tails. */
-	r = calloc(2 * g->nsys + 2, sizeof(*r));
-	if (!r)
-		return -ENOMEM;
-	for (i = 0; i < g->nsys; i++) {
-		if ((uint64_t)g->sys[i].nr > pos)
-			add_range(r, &n, pos, (uint64_t)g->sys[i].nr, def);
-		label = sys_target(g, &g->sys[i]);
-		if (any_hot && is_hot(p, g->sys[i].nr))
-			label = LABEL_ANY;
-		add_range(r, &n, (uint64_t)g->sys[i].nr,
-			  (uint64_t)g->sys[i].nr + 1, label);
-		pos = (uint64_t)g->sys[i].nr + 1;
-	}
-	if (pos < limit)
-		add_range(r, &n, pos, limit, def);
-	if (p->arch->x32_bit)
-		add_range(r, &n, limit, NR_SPACE,
-			  ret_label(g, filter_x32_action(p)));
-	if (any_hot)
-		absorb_any(r, &n);
-	else
-		mark_hot(p, r, n);
-	l->ranges = r;
-	l->nranges = n;
-	return g->err;
-}
-
 static void emit_arch_check(struct gen *g)
 {
 	int match = asm_label(&g->a);
@@ -371,275 +233,24 @@ static void emit_arch_check(struct gen *g)
 		 offsetof(struct seccomp_data, nr));
 }
 
-static int seen_before(const struct policy *p, size_t i)
-{
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if (p->hot[j] == p->hot[i])
-			return 1;
-	return 0;
-}
-
-static size_t count_hot(const struct policy *p)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < p->nhot; i++)
-		n += !seen_before(p, i);
-	return n;
-}
-
 /* Hot syscalls tested one by one before the search. */
-static void emit_prefix(struct gen *g)
+static void emit_prefix(struct gen *g, const struct search_layout *l)
 {
-	const struct policy *p = g->p;
 	size_t i;
 	int next;
 
-	for (i = 0; i < p->nhot; i++) {
-		if (seen_before(p, i))
-			continue;
+	for (i = 0; i < l->nprefix; i++) {
 		next = asm_label(&g->a);
-		asm_jump(&g->a, BPF_JEQ, (uint32_t)p->hot[i],
-			 nr_target(g, p->hot[i]), next);
+		asm_jump(&g->a, BPF_JEQ, (uint32_t)l->prefix[i],
+			 nr_target(g, l->prefix[i]), next);
 		asm_place(&g->a, next);
 	}
-}
-
-static unsigned int balanced_depth(size_t n)
-{
-	unsigned int d = 0;
-
-	while (((size_t)1 << d) < n)
-		d++;
-	return d;
-}
-
-/*
- * The search tree: chosen by dynamic programming over segments [i, j) of
- * the ranges. A segment is either one range (no instruction), split in
- * two by one jge, or a chain: one jeq per single number whose label
- * differs from the segment's background label, the last jeq falling
- * through to the background. Among the trees within a depth, the one
- * with the fewest jumps summed over its ranges wins, then the one with
- * the fewest instructions; hot ranges may be held to a smaller depth.
- */
-#define SEARCH_MAX_RANGES 160
-/* Longer searches are split in halves down to parts of this many. */
-#define SEARCH_LEAF_RANGES 64
-#define SEARCH_MAX_DEPTH 16
-#define SEARCH_INF (INT_MAX / 4)
-#define HOW_CHAIN (-1)
-/* Costs weigh each jump to a range above any number of instructions. */
-#define SEARCH_PER_JUMP 4096
-
-/* What a chain over one segment tests. */
-struct chain {
-	int k; /* jeqs; -1 when the segment cannot be a chain */
-	int bg; /* the background label */
-	int hot; /* jumps to the deepest hot range, 0 if none */
-};
-
-struct search {
-	const struct nr_range *r;
-	size_t n;
-	struct chain *chains; /* [i * (n + 1) + j] */
-	int *cost; /* [(b * n + i) * (n + 1) + j]: instructions or SEARCH_INF */
-	int *how; /* same index: 0 one range, HOW_CHAIN, or the split m */
-	unsigned int depth; /* the depth the tables were filled for */
-	unsigned int hot_depth; /* deepest a hot range may be */
-};
-
-static size_t sidx(const struct search *s, unsigned int b, size_t i, size_t j)
-{
-	return ((size_t)b * s->n + i) * (s->n + 1) + j;
-}
-
-/* Per-label counts while a chain's segment grows; see chains_from(). */
-struct chain_count {
-	int *all; /* ranges with that label */
-	int *hot; /* hot ranges with that label */
-	int best; /* the label of most ranges so far */
-	int wide; /* the label of the ranges wider than one number, or -1 */
-	int mixed; /* such ranges have two labels: no chain */
-	int nhot;
-};
-
-static void chain_add(struct chain_count *c, const struct nr_range *r)
-{
-	c->all[r->label]++;
-	c->hot[r->label] += r->hot;
-	c->nhot += r->hot;
-	if (c->best < 0 || c->all[r->label] > c->all[c->best])
-		c->best = r->label;
-	if (is_point(r))
-		return;
-	if (c->wide >= 0 && c->wide != r->label)
-		c->mixed = 1;
-	c->wide = r->label;
-}
-
-static struct chain chain_of(const struct chain_count *c, int len)
-{
-	struct chain ch = { -1, -1, 0 };
-
-	if (c->mixed)
-		return ch;
-	ch.bg = c->wide >= 0 ? c->wide : c->best;
-	ch.k = len - c->all[ch.bg];
-	/* Hot numbers are tested first; a hot background comes last. */
-	ch.hot = c->hot[ch.bg] ? ch.k : c->nhot;
-	return ch;
-}
-
-/* Fills the chains of every segment starting at @i. */
-static void chains_from(struct search *s, size_t i, int *all, int *hot)
-{
-	struct chain_count c = { all, hot, -1, -1, 0, 0 };
-	size_t j;
-
-	for (j = i; j < s->n; j++) {
-		chain_add(&c, &s->r[j]);
-		s->chains[i * (s->n + 1) + j + 1] =
-			chain_of(&c, (int)(j + 1 - i));
-	}
-	for (j = i; j < s->n; j++) {
-		all[s->r[j].label] = 0;
-		hot[s->r[j].label] = 0;
-	}
-}
-
-/*
- * A chain of @k jeqs over @len ranges: each tested number is reached
- * after its position in the chain, the background after all @k.
- */
-static int chain_cost(int k, int len)
-{
-	return k + SEARCH_PER_JUMP * (k * (k + 1) / 2 + k * (len - k));
-}
-
-/*
- * The best way to search segment [i, j) within @b jumps: the fewest
- * jumps summed over its ranges, then the fewest instructions.
- */
-static void fill_one(struct search *s, unsigned int b, size_t i, size_t j)
-{
-	const struct chain *ch = &s->chains[i * (s->n + 1) + j];
-	unsigned int depth = s->depth - b;
-	int best = SEARCH_INF, how = 0, c;
-	size_t m;
-
-	if (j - i == 1) {
-		if (!s->r[i].hot || depth <= s->hot_depth)
-			best = 0;
-		goto store;
-	}
-	if (!b)
-		goto store;
-	if (ch->k >= 0 && (unsigned int)ch->k <= b &&
-	    (!ch->hot || depth + (unsigned int)ch->hot <= s->hot_depth)) {
-		best = chain_cost(ch->k, (int)(j - i));
-		how = HOW_CHAIN;
-	}
-	for (m = i + 1; m < j; m++) {
-		c = 1 + (int)(j - i) * SEARCH_PER_JUMP +
-		    s->cost[sidx(s, b - 1, i, m)] +
-		    s->cost[sidx(s, b - 1, m, j)];
-		if (c <= best) {
-			best = c;
-			how = (int)m;
-		}
-	}
-store:
-	s->cost[sidx(s, b, i, j)] = best < SEARCH_INF ? best : SEARCH_INF;
-	s->how[sidx(s, b, i, j)] = how;
-}
-
-/*
- * Fills the tables for a tree of at most @depth jumps whose hot ranges
- * take at most @hot_depth. Returns the instructions of the whole tree,
- * or SEARCH_INF when there is none.
- */
-static int search_fill(struct search *s, unsigned int depth,
-		       unsigned int hot_depth)
-{
-	unsigned int b;
-	size_t len, i;
-
-	s->depth = depth;
-	s->hot_depth = hot_depth;
-	for (b = 0; b <= depth; b++)
-		for (len = 1; len <= s->n; len++)
-			for (i = 0; i + len <= s->n; i++)
-				fill_one(s, b, i, i + len);
-	return s->cost[sidx(s, depth, 0, s->n)];
-}
-
-static void search_free(struct search *s)
-{
-	if (!s)
-		return;
-	free(s->chains);
-	free(s->cost);
-	free(s->how);
-	free(s);
-}
-
-static struct search *search_new(const struct nr_range *r, size_t n,
-				 size_t nlabels)
-{
-	struct search *s = calloc(1, sizeof(*s));
-	size_t cells = (SEARCH_MAX_DEPTH + 1) * n * (n + 1), i;
-	int *all = calloc(nlabels, sizeof(int));
-	int *hot = calloc(nlabels, sizeof(int));
-
-	if (!s || !all || !hot)
-		goto fail;
-	s->r = r;
-	s->n = n;
-	s->chains = calloc(n * (n + 1), sizeof(*s->chains));
-	s->cost = calloc(cells, sizeof(int));
-	s->how = calloc(cells, sizeof(int));
-	if (!s->chains || !s->cost || !s->how)
-		goto fail;
-	for (i = 0; i < n; i++)
-		chains_from(s, i, all, hot);
-	free(all);
-	free(hot);
-	return s;
-fail:
-	free(all);
-	free(hot);
-	search_free(s);
-	return NULL;
-}
-
-/*
- * The smallest depth any tree needs; -1 when none fits the tables. With
- * @b jumps a tree tells apart at most 2b + 1 ranges as one chain, or
- * twice what @b - 1 jumps tell apart after a split: the search starts
- * there.
- */
-static int search_min_depth(struct search *s)
-{
-	unsigned int d = 0;
-	size_t reach = 1;
-
-	while (reach < s->n) {
-		d++;
-		reach = 2 * reach > 2 * d + 1 ? 2 * reach : 2 * d + 1;
-	}
-	for (; d <= SEARCH_MAX_DEPTH; d++)
-		if (search_fill(s, d, d) < SEARCH_INF)
-			return (int)d;
-	return -1;
 }
 
 static void emit_chain(struct gen *g, const struct search *s, size_t i,
 		       size_t j)
 {
-	const struct chain *ch = &s->chains[i * (s->n + 1) + j];
+	const struct search_chain *ch = search_chain(s, i, j);
 	int pass, next;
 	size_t k, left = (size_t)ch->k;
 
@@ -661,12 +272,12 @@ static void emit_chain(struct gen *g, const struct search *s, size_t i,
 static void emit_search(struct gen *g, const struct search *s, unsigned int b,
 			size_t i, size_t j)
 {
-	int how = s->how[sidx(s, b, i, j)], left, right;
+	int how = search_how(s, b, i, j), left, right;
 	size_t m = (size_t)how;
 
 	if (j - i == 1)
 		return;
-	if (how == HOW_CHAIN) {
+	if (how == SEARCH_HOW_CHAIN) {
 		emit_chain(g, s, i, j);
 		return;
 	}
@@ -686,15 +297,14 @@ static void emit_search(struct gen *g, const struct search *s, unsigned int b,
 /* Emits the best tree of the smallest depth over ranges r[0, n), n >= 2. */
 static void emit_part(struct gen *g, const struct nr_range *r, size_t n)
 {
-	struct search *s = search_new(r, n, g->a.nlabels);
-	int d = s ? search_min_depth(s) : -1;
+	struct search *s;
+	int err = search_smallest(r, n, g->a.nlabels, &s);
 
-	if (d < 0) {
-		g->err = -ENOMEM;
-	} else {
-		search_fill(s, (unsigned int)d, (unsigned int)d);
-		emit_search(g, s, (unsigned int)d, 0, n);
+	if (err) {
+		g->err = err;
+		return;
 	}
+	emit_search(g, s, s->depth, 0, n);
 	search_free(s);
 }
 
@@ -724,129 +334,42 @@ static void emit_halves(struct gen *g, const struct nr_range *r, size_t i,
 }
 
 /*
- * Plans the search with the hot syscalls tested by jeq before it, their
- * numbers free for the neighbours; the only plan for programs with more
- * ranges than the tables take (then the search is split in halves).
+ * Plans the search into @l from the label each syscall number leads to.
+ * The shared returns are placed in the order their labels are asked
+ * for: the default action's, then by number, then the x32 action's.
  */
-static int plan_prefix(struct gen *g, struct layout *l)
+static int plan(struct gen *g, struct search_layout *l)
 {
-	int d, cost, err = build_ranges(g, l, 1);
+	const struct policy *p = g->p;
+	struct search_input in = { .nsys = g->nsys,
+				   .limit = nr_limit(p),
+				   .hot = p->hot,
+				   .nhot = p->nhot };
+	struct search_sys *sys;
+	size_t i;
+	int err;
 
-	if (err)
-		return err;
-	l->nprefix = count_hot(g->p);
-	l->hot = (unsigned int)l->nprefix;
-	if (l->nranges <= SEARCH_MAX_RANGES) {
-		l->tree = search_new(l->ranges, l->nranges, g->a.nlabels);
-		if (!l->tree)
-			return -ENOMEM;
-		d = search_min_depth(l->tree);
-		if (d >= 0) {
-			cost = search_fill(l->tree, (unsigned int)d,
-					   (unsigned int)d);
-			l->worst = (unsigned int)(l->nprefix + (size_t)d);
-			l->sum = (unsigned int)(cost / SEARCH_PER_JUMP +
-						l->nprefix * l->nranges);
-			l->insns = (unsigned int)(l->nprefix +
-						  cost % SEARCH_PER_JUMP);
-			return 0;
-		}
-		search_free(l->tree);
-		l->tree = NULL;
-	}
-	l->worst = (unsigned int)l->nprefix + balanced_depth(l->nranges);
-	l->sum = l->worst * (unsigned int)l->nranges;
-	l->insns = (unsigned int)(l->nprefix + l->nranges - 1);
-	return 0;
-}
-
-/*
- * Plans the search with the hot syscalls inside the tree, @extra jumps
- * deeper than the smallest depth of any tree, and the hot ranges as
- * shallow as that allows. Returns -E2BIG when the tables cannot take
- * the ranges.
- */
-static int plan_tree(struct gen *g, struct layout *l, unsigned int extra)
-{
-	int min, err = build_ranges(g, l, 0), cost = SEARCH_INF;
-	unsigned int d, h;
-
-	if (err)
-		return err;
-	if (l->nranges > SEARCH_MAX_RANGES)
-		return -E2BIG;
-	l->tree = search_new(l->ranges, l->nranges, g->a.nlabels);
-	if (!l->tree)
+	sys = calloc(g->nsys ? g->nsys : 1, sizeof(*sys));
+	if (!sys)
 		return -ENOMEM;
-	min = search_min_depth(l->tree);
-	if (min < 0 || (unsigned int)min + extra > SEARCH_MAX_DEPTH)
-		return -E2BIG;
-	d = (unsigned int)min + extra;
-	for (h = 0; h <= d && cost >= SEARCH_INF; h++)
-		cost = search_fill(l->tree, d, h);
-	l->worst = d;
-	l->hot = h - 1;
-	l->sum = (unsigned int)(cost / SEARCH_PER_JUMP);
-	l->insns = (unsigned int)(cost % SEARCH_PER_JUMP);
-	return 0;
-}
-
-static void layout_free(struct layout *l)
-{
-	search_free(l->tree);
-	free(l->ranges);
-	memset(l, 0, sizeof(*l));
-}
-
-/* A hot syscall reached within this many jumps of the search is on time. */
-#define HOT_GOAL 2
-
-/*
- * Orders layouts: those that reach every hot syscall within HOT_GOAL
- * jumps first; then the shorter worst path, the fewer jumps summed over
- * the ranges, the shorter hot path and the fewer instructions.
- */
-static int layout_better(const struct layout *x, const struct layout *y)
-{
-	if ((x->hot <= HOT_GOAL) != (y->hot <= HOT_GOAL))
-		return x->hot <= HOT_GOAL;
-	if (x->worst != y->worst)
-		return x->worst < y->worst;
-	if (x->sum != y->sum)
-		return x->sum < y->sum;
-	if (x->hot != y->hot)
-		return x->hot < y->hot;
-	return x->insns < y->insns;
-}
-
-/*
- * Picks the layout of the search into @best: the hot syscalls tested
- * before it, or inside a tree of the smallest depth or one more.
- */
-static int plan(struct gen *g, struct layout *best)
-{
-	struct layout cand = { 0 };
-	unsigned int extra;
-	int err = plan_prefix(g, best);
-
-	for (extra = 0; !err && g->p->nhot && extra < 2; extra++) {
-		err = plan_tree(g, &cand, extra);
-		if (!err && layout_better(&cand, best)) {
-			layout_free(best);
-			*best = cand;
-			memset(&cand, 0, sizeof(cand));
-		}
-		layout_free(&cand);
-		if (err == -E2BIG)
-			err = 0;
+	in.def = ret_label(g, p->default_action);
+	for (i = 0; i < g->nsys; i++) {
+		sys[i].nr = g->sys[i].nr;
+		sys[i].label = sys_target(g, &g->sys[i]);
 	}
+	if (p->arch->x32_bit)
+		in.x32 = ret_label(g, filter_x32_action(p));
+	in.sys = sys;
+	in.nlabels = g->a.nlabels;
+
+	err = g->err ? g->err : search_plan(&in, l);
+	free(sys);
 	return err;
 }
 
-static void emit_layout(struct gen *g, const struct layout *l)
+static void emit_layout(struct gen *g, const struct search_layout *l)
 {
-	if (l->nprefix)
-		emit_prefix(g);
+	emit_prefix(g, l);
 	if (l->nranges == 1)
 		asm_ja(&g->a, l->ranges[0].label);
 	else if (l->tree)
@@ -890,7 +413,7 @@ static void emit_blocks(struct gen *g)
  */
 static int generate(struct gen *g, struct sock_filter **insns, size_t *len)
 {
-	struct layout l = { 0 };
+	struct search_layout l = { 0 };
 	int err;
 
 	err = group_rules(g);
@@ -910,7 +433,7 @@ static int generate(struct gen *g, struct sock_filter **insns, size_t *len)
 	if (!err)
 		err = asm_link(&g->a, insns, len);
 free_layout:
-	layout_free(&l);
+	search_layout_free(&l);
 	return err;
 }
 

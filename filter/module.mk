@@ -6,7 +6,7 @@
 
 FILTER_BACK_SRCS := filter/args.c filter/asm.c filter/cache.c \
 	filter/compile.c filter/dump.c filter/emit.c filter/learn.c \
-	filter/sim.c
+	filter/search.c filter/sim.c
 FILTER_BACK_HOST_OBJS := $(patsubst %.c,$(O)/host/%.o,$(FILTER_BACK_SRCS))
 
 # diag.o comes with the front end's objects; built here if they lack it.
