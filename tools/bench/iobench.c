@@ -5,7 +5,7 @@
  * bulk TCP to or from a server that the test host runs. It measures with
  * the guest's own monotonic clock and prints one line per run.
  *
- * usage: iobench disk DEV seqread|randread|seqwrite|randwrite SECONDS
+ * usage: iobench disk DEV seqread|randread|seqwrite|randwrite SECONDS [JOBS]
  *        iobench tcp HOST PORT send|recv SECONDS
  *        iobench server PORT
  * prints: "iobench: NAME bytes=N seconds=S mib_s=X ops=N"
@@ -15,7 +15,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include <unistd.h>
 
 #define BLOCK 4096
+#define MAX_JOBS 64
 #define CHUNK (128 * 1024) /* one TCP write or read */
 
 static double now_s(void)
@@ -83,13 +86,59 @@ static int disk_open(const char *dev, int write, uint64_t *blocks)
 	return fd;
 }
 
-static int disk(const char *dev, const char *mode, double seconds)
+/* One submitter: its own position in the disk, one request at a time. */
+struct job {
+	int fd;
+	bool write, random;
+	uint64_t blocks, block, seed, ops;
+	double t0, seconds;
+	int err;
+};
+
+static void *run_job(void *arg)
 {
-	int write = strstr(mode, "write") != NULL;
-	int random = !strncmp(mode, "rand", 4);
-	uint64_t blocks, block = 0, ops = 0, seed = 0x9e3779b97f4a7c15ULL;
-	double t0, t;
+	struct job *j = arg;
+	double t = j->t0;
 	void *buf;
+
+	if (posix_memalign(&buf, BLOCK, BLOCK)) {
+		j->err = ENOMEM;
+		return NULL;
+	}
+	memset(buf, 0xa5, BLOCK);
+	while (t - j->t0 < j->seconds) {
+		off_t off = (off_t)(j->block * BLOCK);
+		ssize_t n = j->write ? pwrite(j->fd, buf, BLOCK, off) :
+				       pread(j->fd, buf, BLOCK, off);
+
+		if (n != BLOCK) {
+			j->err = n < 0 ? errno : EIO;
+			break;
+		}
+		j->ops++;
+		j->block = j->random ? next_rand(&j->seed) % j->blocks :
+				       (j->block + 1) % j->blocks;
+		/* The clock is read every 16 requests. */
+		if (!(j->ops & 15))
+			t = now_s();
+	}
+	free(buf);
+	return NULL;
+}
+
+/*
+ * @jobs submitters at once keep up to that many requests in the device's
+ * queue; sequential ones start evenly spread over the disk.
+ */
+static int disk(const char *dev, const char *mode, double seconds,
+		unsigned int jobs)
+{
+	struct job job[MAX_JOBS];
+	pthread_t tid[MAX_JOBS];
+	uint64_t blocks, ops = 0;
+	bool write = strstr(mode, "write") != NULL;
+	char name[32];
+	double t0;
 	int fd;
 
 	if (strcmp(mode, "seqread") && strcmp(mode, "randread") &&
@@ -97,32 +146,43 @@ static int disk(const char *dev, const char *mode, double seconds)
 		fprintf(stderr, "iobench: unknown disk mode %s\n", mode);
 		return 2;
 	}
+	if (jobs < 1 || jobs > MAX_JOBS) {
+		fprintf(stderr, "iobench: jobs is 1 to %d\n", MAX_JOBS);
+		return 2;
+	}
 	fd = disk_open(dev, write, &blocks);
 	if (fd < 0)
 		return fail(dev);
-	if (posix_memalign(&buf, BLOCK, BLOCK))
-		return fail("posix_memalign");
-	memset(buf, 0xa5, BLOCK);
 
-	t0 = t = now_s();
-	while (t - t0 < seconds) {
-		off_t off = (off_t)(block * BLOCK);
-		ssize_t n = write ? pwrite(fd, buf, BLOCK, off) :
-				    pread(fd, buf, BLOCK, off);
-
-		if (n != BLOCK)
-			return fail(write ? "pwrite" : "pread");
-		ops++;
-		block = random ? next_rand(&seed) % blocks :
-				 (block + 1) % blocks;
-		/* The clock is read every 16 requests. */
-		if (!(ops & 15))
-			t = now_s();
+	t0 = now_s();
+	for (unsigned int i = 0; i < jobs; i++) {
+		job[i] = (struct job){
+			.fd = fd,
+			.write = write,
+			.random = mode[0] == 'r',
+			.blocks = blocks,
+			.block = blocks * i / jobs,
+			.seed = 0x9e3779b97f4a7c15ULL * (i + 1),
+			.t0 = t0,
+			.seconds = seconds,
+		};
+		errno = pthread_create(&tid[i], NULL, run_job, &job[i]);
+		if (errno)
+			return fail("pthread_create");
 	}
-	t = now_s();
+	for (unsigned int i = 0; i < jobs; i++) {
+		pthread_join(tid[i], NULL);
+		ops += job[i].ops;
+		errno = job[i].err;
+		if (errno)
+			return fail(write ? "pwrite" : "pread");
+	}
+	seconds = now_s() - t0;
 	if (write && fdatasync(fd) < 0)
 		return fail("fdatasync");
-	report(mode, ops * BLOCK, t - t0, ops);
+
+	snprintf(name, sizeof(name), jobs > 1 ? "%s-qd%u" : "%s", mode, jobs);
+	report(name, ops * BLOCK, seconds, ops);
 	close(fd);
 	return 0;
 }
@@ -313,7 +373,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: iobench disk DEV seqread|randread|seqwrite|randwrite "
-		"SECONDS\n"
+		"SECONDS [JOBS]\n"
 		"       iobench tcp HOST PORT send|recv SECONDS\n"
 		"       iobench server PORT\n");
 	return 2;
@@ -321,8 +381,9 @@ static int usage(void)
 
 int main(int argc, char **argv)
 {
-	if (argc == 5 && !strcmp(argv[1], "disk"))
-		return disk(argv[2], argv[3], atof(argv[4]));
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "disk"))
+		return disk(argv[2], argv[3], atof(argv[4]),
+			    argc == 6 ? (unsigned int)atoi(argv[5]) : 1);
 	if (argc == 6 && !strcmp(argv[1], "tcp"))
 		return tcp(argv[2], atoi(argv[3]), argv[4], atof(argv[5]));
 	if (argc == 3 && !strcmp(argv[1], "server"))

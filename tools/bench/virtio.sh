@@ -8,19 +8,20 @@
 # the nested test host of tests/linux/, in alternating turns. The guests
 # measure with tools/bench/iobench.c.
 # BENCH_VIRTIO_ROUNDS sets the turns (default 3), BENCH_VIRTIO_SECONDS
-# each measurement (default 3); BENCH_VIRTIO=0 skips the section.
+# each measurement (default 2); BENCH_VIRTIO=0 skips the section.
 
 set -u
 O=${O:-build}
 rounds=${BENCH_VIRTIO_ROUNDS:-3}
-seconds=${BENCH_VIRTIO_SECONDS:-3}
+seconds=${BENCH_VIRTIO_SECONDS:-2}
 work=$O/bench/virtio
 husk=$O/husk
 iobench=$O/bench/iobench
 init=$O/guest/linux-init/init
-run_timeout=$((90 + 6 * seconds * 3))
+run_timeout=$((90 + 10 * seconds * 3))
 outer_timeout=$((120 + rounds * 2 * run_timeout))
-tests="seqread randread seqwrite randwrite tcp-send tcp-recv"
+tests="seqread randread seqwrite randwrite seqread-qd8 randread-qd8
+seqwrite-qd8 randwrite-qd8 tcp-send tcp-recv"
 
 echo "## virtio"
 echo
@@ -58,6 +59,7 @@ until ping -c 1 -W 1 10.0.2.1 >/dev/null 2>&1 || [ \$i -ge 30 ]; do
 done
 for m in seqread randread seqwrite randwrite; do
 	iobench disk /dev/vda \$m $seconds
+	iobench disk /dev/vda \$m $seconds 8
 done
 iobench tcp 10.0.2.1 5000 send $seconds
 iobench tcp 10.0.2.1 5000 recv $seconds
@@ -121,8 +123,9 @@ echo "Both monitors boot Debian's cloud kernel ($(basename "$kdir")) with" \
 	"the same initramfs, 512 MiB, 1 vCPU, one virtio-blk disk (a"
 echo "256 MiB raw file in the test host's tmpfs) and one virtio-net" \
 	"device on a tap, inside the nested test host (QEMU TCG, 2 vCPUs)."
-echo "The disk rows are 4 KiB \`O_DIRECT\` requests at queue depth one" \
-	"on \`/dev/vda\`; tcp-send is the guest sending to a server in"
+echo "The disk rows are 4 KiB \`O_DIRECT\` requests on \`/dev/vda\`:" \
+	"one at a time, or from 8 threads at once (-qd8);"
+echo "tcp-send is the guest sending to a server in"
 echo "the test host, tcp-recv the guest receiving from it. Each runs" \
 	"$seconds s; $rounds turns, alternating which monitor goes first;"
 echo "medians in MiB/s as the guest measured them. QEMU runs" \
