@@ -22,6 +22,7 @@
 #include "vmm/exit_status.h"
 #include "vmm/husk.h"
 #include "vmm/log.h"
+#include "vmm/serial.h"
 #include "vmm/term.h"
 #include "vmm/timestamps.h"
 #include "vmm/vcpu.h"
@@ -207,6 +208,8 @@ static int build(struct machine *m)
 		return status;
 	if (board_create(&m->board, &m->vm, STDOUT_FILENO))
 		return HUSK_EXIT_ERROR;
+	/* A stdout nobody reads must not keep husk from stopping. */
+	serial_watch_stop(m->board.serial, m->vm.stop_fd);
 	status = virtio_devices_create(&m->virtio, &m->vm, m->cfg);
 	if (status)
 		return status;

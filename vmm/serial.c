@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * husk's 16550A UART: the register file, interrupt identification and a
- * line to the host. Output leaves through write(2) at once; input waits in
- * a ring buffer until the guest reads it.
+ * line to the host. Output leaves through write(2) at once, waiting for a
+ * slow stdout until husk stops; input waits in a ring buffer until the
+ * guest reads it.
  */
 #include "vmm/serial.h"
 
@@ -72,6 +73,9 @@
 /* Input room to wait for before rx_space_fd is signalled. */
 #define RX_LOW_WATER (SERIAL_RX_BUF_SIZE / 2)
 
+/* Once husk stops, how long out_fd may take to accept the next byte. */
+#define DRAIN_TIMEOUT_MS 1000
+
 struct serial {
 	pthread_mutex_t lock; /* guards everything below but out_fd use */
 	pthread_mutex_t out_lock; /* orders output; taken before lock drops */
@@ -82,7 +86,11 @@ struct serial {
 	bool thri_pending; /* THR empty, not yet reported through IIR */
 	bool irq_level;
 	bool want_space; /* serial_receive() found the buffer full */
-	bool out_broken; /* out_fd failed for good; output is dropped */
+
+	/* Output state, guarded by out_lock. */
+	int stop_fd; /* readable once husk stops; -1 until watched */
+	bool stopping; /* stop_fd was seen readable */
+	bool out_broken; /* out_fd failed or stalled; output is dropped */
 
 	size_t rx_head, rx_count;
 	uint8_t rx[SERIAL_RX_BUF_SIZE];
@@ -100,6 +108,7 @@ int serial_create(struct serial **sp, const struct serial_config *cfg)
 	s->cfg = *cfg;
 	s->dll = 12; /* 9600 baud, as after a PC BIOS */
 	s->msr = MSR_HOST_LINES;
+	s->stop_fd = -1;
 	if (pthread_mutex_init(&s->lock, NULL))
 		goto err_free;
 	if (pthread_mutex_init(&s->out_lock, NULL))
@@ -196,44 +205,105 @@ static uint8_t rx_pop(struct serial *s)
 	return byte;
 }
 
-/* Waits until @fd takes output; false if it never will. */
-static bool wait_writable(int fd)
+void serial_watch_stop(struct serial *s, int stop_fd)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-	int r;
-
-	do {
-		r = poll(&pfd, 1, -1);
-	} while (r < 0 && errno == EINTR);
-	return r > 0 && !(pfd.revents & POLLNVAL);
+	pthread_mutex_lock(&s->out_lock);
+	s->stop_fd = stop_fd;
+	pthread_mutex_unlock(&s->out_lock);
 }
 
 /*
- * Writes one byte to out_fd, waiting while a non-blocking descriptor is
- * full. Called with out_lock held. A descriptor that fails for any other
- * reason is given up on once, with one message.
+ * Waits until out_fd takes a byte without blocking: 0, or -ETIMEDOUT when
+ * husk is stopping and out_fd took nothing for DRAIN_TIMEOUT_MS, or -errno.
+ *
+ * NOTE: while husk runs, a stdout that is not read holds the writing vCPU
+ * here as long as it takes: the guest's console slows down to the reader's
+ * pace, as with hardware flow control, and no byte is lost. The stop
+ * eventfd ends that wait, so a stdout nobody reads (a full pipe, a paused
+ * terminal) cannot keep husk from exiting: it gets a last deadline, and
+ * what it does not take by then is dropped.
+ */
+static int wait_writable(struct serial *s)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = s->cfg.out_fd, .events = POLLOUT },
+		{ .fd = s->stop_fd, .events = POLLIN },
+	};
+	int r;
+
+	for (;;) {
+		bool watch = !s->stopping && s->stop_fd >= 0;
+
+		r = poll(pfd, watch ? 2 : 1,
+			 s->stopping ? DRAIN_TIMEOUT_MS : -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ETIMEDOUT;
+		if (pfd[0].revents & POLLNVAL)
+			return -EBADF;
+		if (pfd[0].revents)
+			return 0; /* writable, or an error write() reports */
+		s->stopping = true;
+	}
+}
+
+/*
+ * Tells the user that guest output was dropped, unless stderr is stuck as
+ * well (the same full pipe, say): then a message would hold up the exit.
+ */
+static void report_drop(int err)
+{
+	struct pollfd pfd = { .fd = STDERR_FILENO, .events = POLLOUT };
+
+	if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLOUT))
+		return;
+	if (err == ETIMEDOUT)
+		log_warn("serial: stdout took no output for %d ms while husk "
+			 "stopped; dropping the rest of the guest's output",
+			 DRAIN_TIMEOUT_MS);
+	else
+		log_error_errno(err, "serial: write to console; dropping "
+				     "guest output");
+}
+
+/*
+ * Writes one byte to out_fd. Called with out_lock held. A descriptor that
+ * fails, or stalls while husk stops, is given up on once, with one
+ * message.
  */
 static void emit(struct serial *s, uint8_t byte)
 {
-	int fd = s->cfg.out_fd;
+	int fd = s->cfg.out_fd, err;
 	ssize_t n;
 
 	if (fd < 0 || s->out_broken)
 		return;
 	for (;;) {
+		err = -wait_writable(s);
+		if (err)
+			break;
 		n = write(fd, &byte, 1);
 		if (n == 1)
 			return;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) &&
-		    wait_writable(fd))
-			continue;
-		break;
+		err = n < 0 ? errno : EIO;
+
+		/*
+		 * EINTR: the stop kick; EAGAIN: another writer filled a
+		 * non-blocking out_fd after poll().
+		 *
+		 * XXX: if another writer fills a blocking out_fd between
+		 * poll() and write(), write() blocks; the kick that comes
+		 * with a stop ends it, unless it lands just before write()
+		 * starts: then the byte waits for a reader.
+		 */
+		if (err != EINTR && err != EAGAIN && err != EWOULDBLOCK)
+			break;
 	}
 	s->out_broken = true;
-	log_error_errno(n < 0 ? errno : EIO,
-			"serial: write to console; dropping guest output");
+	report_drop(err);
 }
 
 /* The modem status lines as the guest sees them, without delta bits. */

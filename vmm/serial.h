@@ -43,10 +43,18 @@ int serial_create(struct serial **sp, const struct serial_config *cfg);
 void serial_destroy(struct serial *s);
 
 /*
+ * From now on, output waits for a slow @cfg->out_fd only until @stop_fd
+ * (an eventfd that stays readable once husk stops) is readable, then at
+ * most one second more before it is dropped. Call before the vCPUs run.
+ */
+void serial_watch_stop(struct serial *s, int stop_fd);
+
+/*
  * A bus_handler_fn for the SERIAL_PORT_LEN ports; @opaque is the struct
  * serial. Accesses wider than a byte act on consecutive registers, one byte
  * each. Called from vCPU threads; blocks while @out_fd cannot take output
- * (write(2) and poll(2) on @out_fd).
+ * (poll(2) and write(2) on @out_fd), within the bound serial_watch_stop()
+ * sets.
  */
 int serial_io(void *opaque, uint64_t offset, uint8_t *data, uint32_t len,
 	      bool is_write);
