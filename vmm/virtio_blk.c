@@ -2,7 +2,7 @@
 /*
  * virtio-blk on a raw image file: read, write, flush, get-id, and discard
  * and write-zeroes where the host file system can. Requests are served by
- * a worker thread of the disk's own (the "blk" role), which blocks in
+ * a few worker threads of the disk's own (the "blk" role), which block in
  * file I/O while the vCPUs and the main thread run on.
  */
 #include <errno.h>
@@ -40,13 +40,21 @@ struct virtio_blk {
 	uint64_t sectors;
 	char serial[VIRTIO_BLK_ID_BYTES];
 
-	pthread_t worker;
-	bool started;
+	struct blk_worker {
+		struct virtio_blk *b;
+		pthread_t thread;
+	} workers[VIRTIO_BLK_WORKERS];
+	unsigned int nworkers; /* started */
 	int stop_fd;
 
-	/* The worker's scratch space. */
-	struct virtq_chain chain;
-	struct iovec data[VIRTQ_MAX_SIZE];
+	/*
+	 * Leader and followers: one worker at a time (the leader) waits for
+	 * the queue's notifications, the others wait on @follow.
+	 */
+	pthread_mutex_t lock;
+	pthread_cond_t follow;
+	bool has_leader;
+	bool stopping;
 };
 
 /* One request, as parsed from its chain. */
@@ -269,8 +277,8 @@ static uint8_t do_ranges(struct virtio_blk *b, struct blk_req *r, bool discard)
 }
 
 /* Splits chain @c into header, data and status; false if it has no status. */
-static bool parse(struct virtio_blk *b, struct virtq_chain *c,
-		  struct blk_req *r, bool *header_ok)
+static bool parse(struct virtq_chain *c, struct iovec *data, struct blk_req *r,
+		  bool *header_ok)
 {
 	struct iovec *w = &c->iov[c->nread];
 	struct virtio_blk_outhdr hdr;
@@ -291,12 +299,12 @@ static bool parse(struct virtio_blk *b, struct virtq_chain *c,
 	to_guest = r->type == VIRTIO_BLK_T_IN || r->type == VIRTIO_BLK_T_GET_ID;
 	if (to_guest) {
 		r->len = c->write_len - 1;
-		r->niov = iov_slice(w, c->nwrite, 0, r->len, b->data);
+		r->niov = iov_slice(w, c->nwrite, 0, r->len, data);
 	} else {
 		r->len = c->read_len - HDR_LEN;
-		r->niov = iov_slice(c->iov, c->nread, HDR_LEN, r->len, b->data);
+		r->niov = iov_slice(c->iov, c->nread, HDR_LEN, r->len, data);
 	}
-	r->iov = b->data;
+	r->iov = data;
 	return true;
 }
 
@@ -328,12 +336,13 @@ static uint8_t dispatch(struct virtio_blk *b, struct blk_req *r,
 
 uint32_t virtio_blk_handle(struct virtio_blk *b, struct virtq_chain *c)
 {
+	struct iovec data[VIRTQ_MAX_SIZE];
 	struct blk_req r = { 0 };
 	uint32_t written = 1; /* the status byte */
 	bool header_ok;
 	uint8_t status;
 
-	if (!parse(b, c, &r, &header_ok))
+	if (!parse(c, data, &r, &header_ok))
 		return 0;
 	status = header_ok ? dispatch(b, &r, &written) : VIRTIO_BLK_S_IOERR;
 	*r.status = status;
@@ -341,43 +350,93 @@ uint32_t virtio_blk_handle(struct virtio_blk *b, struct virtq_chain *c)
 }
 
 /*
- * Serves up to one queue's worth of requests, then yields to the poll.
- * Each completion is signalled at once (the driver's EVENT_IDX or flags
- * say whether that means an interrupt): a blocking request must not hold
- * back the ones before it.
- * XXX: requests run one after the other, so a queue depth beyond one
- * gains nothing until the worker submits several at once (io_uring or a
- * thread pool).
+ * Serves up to one queue's worth of requests, then yields. Each
+ * completion is signalled at once (the driver's EVENT_IDX or flags say
+ * whether that means an interrupt): a slow request must not hold back
+ * the ones before it.
  */
-static void serve(struct virtio_blk *b)
+static void serve(struct virtio_blk *b, struct virtq_chain *chain)
 {
 	uint32_t epoch;
 	int n = 0;
 
-	virtio_mmio_take_notify(&b->t, 0);
 	for (unsigned int i = 0; i < VIRTQ_MAX_SIZE; i++) {
-		n = virtio_mmio_pop(&b->t, 0, &b->chain, &epoch);
+		n = virtio_mmio_pop(&b->t, 0, chain, &epoch);
 		if (n <= 0)
 			break;
-		virtio_mmio_push(&b->t, 0, b->chain.head,
-				 virtio_blk_handle(b, &b->chain), epoch);
+		virtio_mmio_push(&b->t, 0, chain->head,
+				 virtio_blk_handle(b, chain), epoch);
 		virtio_mmio_signal(&b->t, 0);
 	}
 	if (n > 0)
 		virtio_mmio_kick(&b->t, 0);
 }
 
-static void *worker(void *arg)
+/* Waits to be the leader; false once the disk stops. */
+static bool lead(struct virtio_blk *b)
 {
-	struct virtio_blk *b = arg;
+	bool stopping;
+
+	pthread_mutex_lock(&b->lock);
+	while (b->has_leader && !b->stopping)
+		pthread_cond_wait(&b->follow, &b->lock);
+	stopping = b->stopping;
+	b->has_leader = !stopping;
+	pthread_mutex_unlock(&b->lock);
+	return !stopping;
+}
+
+/*
+ * The leader gives up the lead before it serves, so that requests the
+ * driver adds meanwhile find another worker; or, on @stop, wakes every
+ * worker to end.
+ */
+static void hand_over(struct virtio_blk *b, bool stop)
+{
+	pthread_mutex_lock(&b->lock);
+	b->has_leader = false;
+	if (stop) {
+		b->stopping = true;
+		pthread_cond_broadcast(&b->follow);
+	} else {
+		pthread_cond_signal(&b->follow);
+	}
+	pthread_mutex_unlock(&b->lock);
+}
+
+/* The leader's wait: true for a notification, false to stop. */
+static bool wait_notify(struct virtio_blk *b)
+{
 	struct pollfd p[2] = {
 		{ .fd = b->t.notify_fd[0], .events = POLLIN },
 		{ .fd = b->stop_fd, .events = POLLIN },
 	};
-	char name[16];
 
-	/* "husk-blk0", as top(1) and the seccomp messages show it. */
-	snprintf(name, sizeof(name), "husk-blk%u", b->opt.index % 1000);
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error_errno(errno, "virtio-blk %s: poll", b->path);
+			return false;
+		}
+		if (p[1].revents)
+			return false;
+		if (p[0].revents && !virtio_mmio_take_notify(&b->t, 0))
+			return true;
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct blk_worker *w = arg;
+	struct virtio_blk *b = w->b;
+	struct virtq_chain chain;
+	char name[16];
+	bool notified;
+
+	/* "husk-blk0.1", as top(1) and the seccomp messages show it. */
+	snprintf(name, sizeof(name), "husk-blk%u.%u", b->opt.index % 1000,
+		 (unsigned int)(w - b->workers));
 	pthread_setname_np(pthread_self(), name);
 
 	/*
@@ -387,17 +446,11 @@ static void *worker(void *arg)
 	if (b->opt.worker_start &&
 	    b->opt.worker_start(b->opt.opaque, b->opt.index))
 		return NULL;
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_error_errno(errno, "virtio-blk %s: poll", b->path);
-			break;
-		}
-		if (p[1].revents)
-			break;
-		if (p[0].revents)
-			serve(b);
+	while (lead(b)) {
+		notified = wait_notify(b);
+		hand_over(b, !notified);
+		if (notified)
+			serve(b, &chain);
 	}
 	return NULL;
 }
@@ -519,6 +572,8 @@ int virtio_blk_create(struct virtio_blk **p,
 	if (!b)
 		return -ENOMEM;
 	b->stop_fd = -1;
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->follow, NULL);
 	b->opt = *opt;
 	b->path = opt->path;
 	b->ro = opt->ro;
@@ -563,14 +618,20 @@ uint64_t virtio_blk_features(const struct virtio_blk *b)
 
 int virtio_blk_start(struct virtio_blk *b)
 {
-	int err = pthread_create(&b->worker, NULL, worker, b);
+	int err;
 
-	if (err) {
-		log_error_errno(err, "pthread_create for virtio-blk %s",
-				b->path);
-		return -err;
+	while (b->nworkers < VIRTIO_BLK_WORKERS) {
+		struct blk_worker *w = &b->workers[b->nworkers];
+
+		w->b = b;
+		err = pthread_create(&w->thread, NULL, worker, w);
+		if (err) {
+			log_error_errno(err, "pthread_create for virtio-blk %s",
+					b->path);
+			return -err;
+		}
+		b->nworkers++;
 	}
-	b->started = true;
 	return 0;
 }
 
@@ -580,11 +641,19 @@ void virtio_blk_destroy(struct virtio_blk *b)
 
 	if (!b)
 		return;
-	if (b->started) {
+	if (b->nworkers) {
+		/* The leader sees the stop eventfd, the others the flag. */
 		if (write(b->stop_fd, &one, sizeof(one)) < 0)
 			log_warn_errno(errno, "virtio-blk %s: stop", b->path);
-		pthread_join(b->worker, NULL);
+		pthread_mutex_lock(&b->lock);
+		b->stopping = true;
+		pthread_cond_broadcast(&b->follow);
+		pthread_mutex_unlock(&b->lock);
+		for (unsigned int i = 0; i < b->nworkers; i++)
+			pthread_join(b->workers[i].thread, NULL);
 	}
+	pthread_cond_destroy(&b->follow);
+	pthread_mutex_destroy(&b->lock);
 	if (b->stop_fd >= 0)
 		close(b->stop_fd);
 	if (b->fd >= 0)

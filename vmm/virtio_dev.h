@@ -32,13 +32,15 @@ void virtio_rng_destroy(struct virtio_rng *r);
 #define VIRTIO_BLK_SEG_MAX (VIRTQ_MAX_SIZE - 2)
 #define VIRTIO_BLK_MAX_RANGES 32 /* discard / write-zeroes segments */
 #define VIRTIO_BLK_MAX_RANGE_SECTORS 0x400000U
+/* Worker threads per disk: requests served at once. */
+#define VIRTIO_BLK_WORKERS 4
 
 struct virtio_blk_options {
 	const char *path;
 	bool ro;
 	const char *serial; /* GET_ID string, at most 20 bytes; or NULL */
 	/*
-	 * Optional: called first in the worker thread (its seccomp filter);
+	 * Optional: called first in each worker thread (its seccomp filter);
 	 * a non-zero return ends the worker before it serves anything.
 	 */
 	int (*worker_start)(void *opaque, unsigned int index);
@@ -60,14 +62,15 @@ int virtio_blk_create(struct virtio_blk **p,
 		      const struct virtio_mmio_config *cfg);
 struct virtio_mmio *virtio_blk_transport(struct virtio_blk *b);
 uint64_t virtio_blk_features(const struct virtio_blk *b);
-/* Starts the disk's worker thread, which serves its queue. */
+/* Starts the disk's worker threads, which serve its queue. */
 int virtio_blk_start(struct virtio_blk *b);
 /*
  * Serves one request chain; returns the bytes written into it (data and
- * status), or 0 when the chain has no status byte. Worker thread only.
+ * status), or 0 when the chain has no status byte. Workers may run it
+ * at once.
  */
 uint32_t virtio_blk_handle(struct virtio_blk *b, struct virtq_chain *c);
-/* Stops the worker (waiting for its request) and closes the image. */
+/* Stops the workers (waiting for their requests), closes the image. */
 void virtio_blk_destroy(struct virtio_blk *b);
 
 #endif
