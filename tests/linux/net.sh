@@ -30,7 +30,7 @@ skip_all() {
 	exit 0
 }
 
-qemu=$(command -v "${QEMU:-qemu-system-x86_64}") ||
+command -v "${QEMU:-qemu-system-x86_64}" >/dev/null ||
 	skip_all "${QEMU:-qemu-system-x86_64} not found (install qemu-system-x86)"
 init=$O/guest/linux-init/init
 if [ ! -x "$init" ] || [ ! -x "$HUSK" ]; then
@@ -60,35 +60,29 @@ cat >"$work/boots.conf" <<CONF
 BOOT_TIMEOUT=$NET_TIMEOUT
 HUSK_ARGS="--initrd /images/inner.cpio.gz ${HUSK_EXTRA_ARGS:-}"
 CONF
-"$top/tools/images/mkinitramfs" -z none -o "$work/outer.cpio" \
-	-i "$top/tests/linux/outer-init" -k "$mods" -m kvm-amd -m tun \
-	-b "$HUSK:/bin/husk" \
-	-f "$top/tests/linux/net-run:/checks" \
-	-f "$top/tests/linux/net-commands:/etc/net-commands" \
-	-f "$kdir/vmlinuz:/images/vmlinuz" \
-	-f "$work/inner.cpio.gz:/images/inner.cpio.gz" \
-	-f "$work/boots.conf:/etc/boots.conf" || {
-	echo "not ok - linux net: test host initramfs built"
-	exit 1
-}
 
 # ---- the test host -----------------------------------------------------
 
 console=$work/outer-console.log
-timeout -k 5 $((NET_TIMEOUT + 90)) "$qemu" -accel tcg -cpu max \
-	-smp "$OUTER_SMP" -m 3G -nodefaults -no-user-config -display none \
-	-serial stdio -no-reboot -kernel "$kdir/vmlinuz" \
-	-initrd "$work/outer.cpio" \
-	-append "console=ttyS0 panic=-1 loglevel=1" \
-	</dev/null 2>&1 | tr -d '\r' >"$console"
-
-if ! grep -q '^outer: userspace' "$console"; then
+"$top/tools/images/nested-host" -w "$work" -k "$kdir" -l "$console" \
+	-s "$OUTER_SMP" -M 3G -t $((NET_TIMEOUT + 90)) -m tun \
+	-c "$top/tests/linux/net-run" -b "$HUSK:/bin/husk" \
+	-f "$top/tests/linux/net-commands:/etc/net-commands" \
+	-f "$work/inner.cpio.gz:/images/inner.cpio.gz" \
+	-f "$work/boots.conf:/etc/boots.conf"
+case $? in
+0 | 1) ;;
+3) skip_all "the nested test host has no /dev/kvm" ;;
+5)
+	echo "not ok - linux net: test host initramfs built"
+	exit 1
+	;;
+*)
 	echo "not ok - linux net: nested test host boots (see $console)"
 	tail -n 20 "$console" | sed 's/^/# /'
 	exit 1
-fi
-grep -q '^outer: no /dev/kvm' "$console" &&
-	skip_all "the nested test host has no /dev/kvm"
+	;;
+esac
 sed -n '/^--- boot net/,/^--- end net/p' "$console" >"$work/run.log"
 sed -n 's/^| //p' "$work/run.log" >"$work/guest.console"
 sed -n 's/^! //p' "$work/run.log" >"$work/husk.log"

@@ -34,7 +34,7 @@ skip_all() {
 	exit 0
 }
 
-qemu=$(command -v "${QEMU:-qemu-system-x86_64}") ||
+command -v "${QEMU:-qemu-system-x86_64}" >/dev/null ||
 	skip_all "${QEMU:-qemu-system-x86_64} not found (install qemu-system-x86)"
 for tool in mkfs.ext4 debugfs e2fsck; do
 	command -v "$tool" >/dev/null || PATH=$PATH:/sbin:/usr/sbin
@@ -73,37 +73,30 @@ cat >"$work/boots.conf" <<CONF
 BOOT_TIMEOUT=$VIRTIO_TIMEOUT
 HUSK_ARGS="--initrd /images/inner.cpio.gz ${HUSK_EXTRA_ARGS:-}"
 CONF
-"$top/tools/images/mkinitramfs" -z none -o "$work/outer.cpio" \
-	-i "$top/tests/linux/outer-init" -k "$mods" -m kvm-amd \
-	-m virtio_pci -m virtio_blk -b "$HUSK:/bin/husk" \
-	-f "$top/tests/linux/virtio-run:/checks" \
-	-f "$top/tests/linux/virtio-commands:/etc/virtio-commands" \
-	-f "$kdir/vmlinuz:/images/vmlinuz" \
-	-f "$work/inner.cpio.gz:/images/inner.cpio.gz" \
-	-f "$work/boots.conf:/etc/boots.conf" || {
-	echo "not ok - linux virtio: test host initramfs built"
-	exit 1
-}
 
 # ---- the test host -----------------------------------------------------
 
 console=$work/outer-console.log
-timeout -k 5 $((VIRTIO_TIMEOUT + 90)) "$qemu" -accel tcg -cpu max \
-	-smp "$OUTER_SMP" -m 3G -nodefaults -no-user-config -display none \
-	-serial stdio -no-reboot -kernel "$kdir/vmlinuz" \
-	-initrd "$work/outer.cpio" \
-	-append "console=ttyS0 panic=-1 loglevel=1" \
-	-drive "file=$work/rw.img,if=virtio,format=raw,cache=writeback" \
-	-drive "file=$work/ro.img,if=virtio,format=raw,cache=writeback" \
-	</dev/null 2>&1 | tr -d '\r' >"$console"
-
-if ! grep -q '^outer: userspace' "$console"; then
+"$top/tools/images/nested-host" -w "$work" -k "$kdir" -l "$console" \
+	-s "$OUTER_SMP" -M 3G -t $((VIRTIO_TIMEOUT + 90)) \
+	-c "$top/tests/linux/virtio-run" -b "$HUSK:/bin/husk" \
+	-f "$top/tests/linux/virtio-commands:/etc/virtio-commands" \
+	-f "$work/inner.cpio.gz:/images/inner.cpio.gz" \
+	-f "$work/boots.conf:/etc/boots.conf" \
+	-d "$work/rw.img" -d "$work/ro.img"
+case $? in
+0 | 1) ;;
+3) skip_all "the nested test host has no /dev/kvm" ;;
+5)
+	echo "not ok - linux virtio: test host initramfs built"
+	exit 1
+	;;
+*)
 	echo "not ok - linux virtio: nested test host boots (see $console)"
 	tail -n 20 "$console" | sed 's/^/# /'
 	exit 1
-fi
-grep -q '^outer: no /dev/kvm' "$console" &&
-	skip_all "the nested test host has no /dev/kvm"
+	;;
+esac
 sed -n '/^--- boot virtio/,/^--- end virtio/p' "$console" >"$work/run.log"
 sed -n 's/^| //p' "$work/run.log" >"$work/guest.console"
 sed -n 's/^! //p' "$work/run.log" >"$work/husk.log"

@@ -41,33 +41,24 @@ kdir=$(tools/images/fetch-kernel -o "$O/linux" 2>"$work.fetch.log" |
 	tail -n 1) && [ -f "$kdir/vmlinuz" ] ||
 	not_measured "Debian's cloud kernel cannot be had here" \
 		"(tools/images/fetch-kernel failed)"
-mods=$(echo "$kdir"/lib/modules/*)
 mkdir -p "$work"
 
 # The same initramfs for both: busybox and husk's Linux test init.
 tools/images/mkinitramfs -o "$work/inner.cpio.gz" -i "$init" \
 	>"$work/mk.log" 2>&1 || not_measured "the guest initramfs did not build"
 printf 'ROUNDS=%s\nBOOT_TIMEOUT=90\n' "$rounds" >"$work/bench.conf"
-firmware=()
-for f in bios-microvm.bin linuxboot_dma.bin kvmvapic.bin; do
-	[ -f "/usr/share/qemu/$f" ] &&
-		firmware+=(-f "/usr/share/qemu/$f:/usr/share/qemu/$f")
-done
-tools/images/mkinitramfs -z none -o "$work/outer.cpio" \
-	-i tests/linux/outer-init -k "$mods" -m kvm-amd \
-	-b "$husk:/bin/husk" -b "$qemu:/bin/qemu-system-x86_64" \
-	-b "$stamp:/bin/stamp" "${firmware[@]}" \
-	-f "tools/bench/boot-outer.sh:/checks" \
-	-f "$kdir/vmlinuz:/images/vmlinuz" \
+console=$work/console.log
+QEMU=$qemu tools/images/nested-host -w "$work" -k "$kdir" -l "$console" \
+	-s 2 -M 5G -t "$outer_timeout" -q -c tools/bench/boot-outer.sh \
+	-b "$husk:/bin/husk" -b "$stamp:/bin/stamp" \
 	-f "$work/inner.cpio.gz:/images/inner.cpio.gz" \
-	-f "$work/bench.conf:/etc/bench.conf" >>"$work/mk.log" 2>&1 ||
-	not_measured "the test host initramfs did not build"
-
-timeout -s KILL "$outer_timeout" "$qemu" -accel tcg -cpu max -smp 2 -m 5G \
-	-nodefaults -no-user-config -display none -serial stdio -no-reboot \
-	-kernel "$kdir/vmlinuz" -initrd "$work/outer.cpio" \
-	-append "console=ttyS0 panic=-1 loglevel=1" </dev/null 2>&1 |
-	tr -d '\r' >"$work/console.log"
+	-f "$work/bench.conf:/etc/bench.conf" >>"$work/mk.log" 2>&1
+case $? in
+0 | 1) ;;
+3) not_measured "the test host found no /dev/kvm (see $console)" ;;
+5) not_measured "the test host initramfs did not build" ;;
+*) not_measured "the test host did not boot (see $console)" ;;
+esac
 
 # One "NAME ROUND MARKER EXIT UPTIME" line per run; UPTIME is the guest
 # kernel's own clock at power-off, when it printed it.
@@ -80,12 +71,10 @@ awk '
 	split($2, m, "="); split($3, e, "=")
 	print name, round, m[2], e[2], up
 	name = ""
-}' "$work/console.log" >"$work/results"
+}' "$console" >"$work/results"
 
-grep -q "^outer: kvm ready" "$work/console.log" ||
-	not_measured "the test host found no /dev/kvm (see $work/console.log)"
 [ -s "$work/results" ] ||
-	not_measured "no run finished in the test host (see $work/console.log)"
+	not_measured "no run finished in the test host (see $console)"
 
 median() {
 	grep -v none | sort -n | awk '{ v[NR] = $1 } END {
@@ -130,6 +119,6 @@ if [ "$hf" != none ] && [ "$qf" != none ]; then
 	}'
 else
 	echo "**A monitor never reached the guest's userspace:** husk" \
-		"$hf, qemu $qf (see \`$work/console.log\`)."
+		"$hf, qemu $qf (see \`$console\`)."
 fi
 echo
