@@ -3,7 +3,8 @@
  * virtio-net on a tap device: the guest's frames, each behind its 12-byte
  * virtio_net_hdr, go to and come from a tap opened with IFF_VNET_HDR, so
  * the kernel parses the checksum and segmentation offload fields itself.
- * The event loop reads frames straight into the guest's receive buffers
+ * The event loop reads large frames straight into the guest's receive
+ * buffers, small ones through a buffer of its own (see virtio_net_rx()),
  * and writes each transmit chain with one writev().
  */
 #include <errno.h>
@@ -85,6 +86,15 @@ struct virtio_net {
 	struct iovec rx_iov[RX_MAX_IOV + 1];
 	unsigned int rx_niov;
 	uint8_t overflow;
+
+	/*
+	 * Frames read through husk's buffer: whether the next one is, and
+	 * the length of the one held there until the guest posts buffers.
+	 */
+	bool rx_bounce;
+	uint32_t held_len;
+	uint32_t held_epoch; /* the receive queue's, when it was read */
+	uint8_t held[RX_FRAME_MAX_GSO];
 };
 
 static void config_read(void *opaque, uint32_t off, void *data, uint32_t len)
@@ -226,6 +236,17 @@ static int rx_add_chain(struct virtio_net *n, uint32_t epoch)
 	return 0;
 }
 
+/* The receive queue's epoch: a reset or re-enable changes it. */
+static uint32_t rx_epoch(struct virtio_net *n)
+{
+	uint32_t epoch;
+
+	pthread_mutex_lock(&n->t.lock);
+	epoch = n->t.epoch[RXQ];
+	pthread_mutex_unlock(&n->t.lock);
+	return epoch;
+}
+
 /* The size of the receive ring, or 0 while it is not ready (as above). */
 static unsigned int rx_ring_size(struct virtio_net *n)
 {
@@ -362,6 +383,7 @@ static void rx_complete(struct virtio_net *n, uint64_t f, uint32_t len)
 				 rx_fill(n, i, &left), n->rx[i].epoch);
 	n->stats.rx_frames++;
 	n->stats.rx_bytes += len - VIRTIO_NET_HDR_LEN;
+	n->rx_bounce = len <= RX_FRAME_MAX;
 	rx_consume(n, used);
 }
 
@@ -404,21 +426,103 @@ static uint64_t rx_need(uint64_t f)
 	return RX_FRAME_MAX;
 }
 
+/* What one step of the receive loop came to. */
+enum rx_result {
+	RX_FAILED = -1, /* the tap failed */
+	RX_EMPTY, /* the tap has no frame */
+	RX_FRAME, /* a frame was read (given to the guest, held or dropped) */
+	RX_STARVED, /* the guest has not posted enough buffers */
+};
+
+/* One frame, read straight into chains that hold @need bytes. */
+static enum rx_result rx_direct(struct virtio_net *n, uint64_t f, uint64_t need)
+{
+	int r = rx_gather(n, need);
+
+	if (r < 0 || !n->rx_space || (!r && n->rx_space < need))
+		return RX_STARVED;
+	r = rx_read(n, f);
+	return r < 0 ? RX_FAILED : r ? RX_FRAME : RX_EMPTY;
+}
+
+/* One frame, read into husk's buffer to be placed by rx_place_held(). */
+static enum rx_result rx_read_held(struct virtio_net *n)
+{
+	ssize_t r;
+
+	do
+		r = read(n->fd, n->held, sizeof(n->held));
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno == EAGAIN)
+		return RX_EMPTY;
+	if (r <= 0) {
+		tap_failed(n, r ? errno : EPIPE, "read");
+		return RX_FAILED;
+	}
+	if (r < VIRTIO_NET_HDR_LEN) {
+		n->stats.rx_short++;
+	} else {
+		n->held_len = (uint32_t)r;
+		n->held_epoch = rx_epoch(n);
+	}
+	return RX_FRAME;
+}
+
+/*
+ * Copies the held frame into just the chains it fills, once posted. A
+ * frame read before a reset is dropped: the driver may have changed the
+ * features its header was meant for.
+ */
+static enum rx_result rx_place_held(struct virtio_net *n, uint64_t f)
+{
+	int r;
+
+	if (n->held_epoch != rx_epoch(n)) {
+		n->stats.rx_dropped_reset++;
+		n->held_len = 0;
+		return RX_FRAME;
+	}
+	r = rx_gather(n, n->held_len);
+	if (r == 1 && n->rx_space < n->held_len) {
+		/* The whole ring cannot take it. */
+		n->stats.rx_oversize++;
+		n->held_len = 0;
+		return RX_FRAME;
+	}
+	if (r < 0 || n->rx_space < n->held_len)
+		return RX_STARVED;
+	rx_copy(n, 0, n->held, n->held_len, true);
+	rx_complete(n, f, n->held_len);
+	n->held_len = 0;
+	return RX_FRAME;
+}
+
+/*
+ * A guest that takes TSO frames with mergeable buffers makes husk take
+ * chains for 64 KiB before it reads straight into them: many chains
+ * taken and given back for each small frame. So after a frame of at most
+ * RX_FRAME_MAX bytes, the next is read into husk's own buffer and copied
+ * into just the chains it fills; after a larger one, straight into the
+ * guest's again. A frame in husk's buffer waits there, with the tap
+ * unwatched, until the guest posts enough buffers or resets.
+ */
 int virtio_net_rx(struct virtio_net *n)
 {
 	uint64_t f = negotiated(n), need = rx_need(f);
-	int r;
+	enum rx_result r = RX_FRAME;
 
-	for (unsigned int i = 0; i < RX_BATCH && !n->tap_dead; i++) {
-		r = rx_gather(n, need);
-		if (r < 0 || !n->rx_space || (!r && n->rx_space < need)) {
-			/* Until the guest posts buffers (or resets). */
-			set_polling(n, false);
+	for (unsigned int i = 0; i < RX_BATCH && r == RX_FRAME; i++) {
+		if (n->tap_dead && !n->held_len)
 			break;
-		}
-		if (rx_read(n, f) <= 0)
-			break;
+		if (n->held_len)
+			r = rx_place_held(n, f);
+		else if (n->rx_bounce && need > RX_FRAME_MAX)
+			r = rx_read_held(n);
+		else
+			r = rx_direct(n, f, need);
 	}
+	if (r == RX_STARVED)
+		set_polling(n, false);
 	rx_unpop(n, 0);
 	virtio_mmio_signal(&n->t, RXQ);
 	return 0;
@@ -429,7 +533,8 @@ int virtio_net_rx_kick(struct virtio_net *n)
 	virtio_mmio_take_notify(&n->t, RXQ);
 	sync_offloads(n);
 	set_polling(n, true);
-	return 0;
+	/* The tap may have nothing new to wake the loop for it. */
+	return n->held_len ? virtio_net_rx(n) : 0;
 }
 
 /* Writes one transmit chain, header and frame, to the tap. */

@@ -33,6 +33,7 @@ struct virtio_net_stats {
 	uint64_t rx_oversize; /* larger than the buffers the guest posted */
 	uint64_t rx_short; /* shorter than the header */
 	uint64_t rx_offload; /* an offload the guest did not accept */
+	uint64_t rx_dropped_reset; /* read, then the driver reset the queue */
 	uint64_t tx_frames, tx_bytes;
 	uint64_t tx_short; /* chain shorter than the header */
 	uint64_t tx_errors; /* the tap refused the frame */

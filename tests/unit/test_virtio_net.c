@@ -4,8 +4,9 @@
  * stands in for the tap (one frame per message), the test plays the
  * driver through the register window and rings in a buffer of "guest
  * RAM". Configuration space, receive into short, chained, mergeable and
- * too small buffers, offload checks, transmit gather, malformed chains,
- * and MAC address parsing.
+ * too small buffers, small frames under TSO and frames held for buffers,
+ * offload checks, transmit gather, malformed chains, and MAC address
+ * parsing.
  */
 #include <check.h>
 #include <errno.h>
@@ -399,6 +400,83 @@ START_TEST(rx_mergeable_gso_waits)
 }
 END_TEST
 
+#define GSO_FEATURES                                              \
+	(F(VIRTIO_NET_F_MRG_RXBUF) | F(VIRTIO_NET_F_GUEST_CSUM) | \
+	 F(VIRTIO_NET_F_GUEST_TSO4))
+
+/*
+ * After a small frame, the next is read through husk's own buffer: it
+ * needs only the chains it fills, not 64 KiB of them.
+ */
+START_TEST(rx_gso_small_frames)
+{
+	start(GSO_FEATURES);
+	for (uint16_t i = 0; i < QSIZE; i++)
+		post_rx(i, 1000);
+	send_frame(0, 100, 1);
+	virtio_net_rx(net);
+	ck_assert_uint_eq(used(0)->idx, 1);
+
+	/* 15 chains (15000 bytes) are left: enough for these two. */
+	send_frame(0, 100, 2);
+	send_frame(0, 1500, 3);
+	virtio_net_rx(net);
+	ck_assert_uint_eq(used(0)->idx, 4);
+	ck_assert_uint_eq(used(0)->ring[1].id, 1);
+	ck_assert_uint_eq(used(0)->ring[1].len, HDR + 100);
+	ck_assert(payload_ok(buf(1) + HDR, 100, 2));
+	ck_assert_uint_eq(num_buffers(buf(2)), 2);
+	ck_assert_uint_eq(used(0)->ring[2].len, 1000);
+	ck_assert_uint_eq(used(0)->ring[3].len, HDR + 1500 - 1000);
+	ck_assert(payload_ok(buf(2) + HDR, 1000 - HDR, 3));
+	ck_assert(payload_ok(buf(3), 1500 - (1000 - HDR),
+			     (uint8_t)(3 + 1000 - HDR)));
+	ck_assert(virtio_net_rx_polling(net));
+}
+END_TEST
+
+/*
+ * A frame read into husk's buffer waits there for the guest's buffers,
+ * and is dropped, not delivered, once the driver resets the device.
+ */
+START_TEST(rx_held_frame)
+{
+	start(GSO_FEATURES);
+	for (uint16_t i = 0; i < QSIZE; i++)
+		post_rx(i, 1000);
+	for (uint8_t i = 0; i < QSIZE; i++)
+		send_frame(0, 100, i);
+	virtio_net_rx(net);
+	ck_assert_uint_eq(used(0)->idx, QSIZE);
+
+	post_rx(0, 1000);
+	send_frame(0, 1500, 7);
+	virtio_net_rx(net);
+	ck_assert_uint_eq(used(0)->idx, QSIZE);
+	ck_assert(!virtio_net_rx_polling(net));
+	post_rx(1, 1000);
+	virtio_net_rx_kick(net);
+	ck_assert_uint_eq(used(0)->idx, QSIZE + 2);
+	ck_assert_uint_eq(num_buffers(buf(0)), 2);
+	ck_assert(payload_ok(buf(0) + HDR, 1000 - HDR, 7));
+	ck_assert(payload_ok(buf(1), 1500 - (1000 - HDR),
+			     (uint8_t)(7 + 1000 - HDR)));
+	ck_assert(virtio_net_rx_polling(net));
+
+	send_frame(0, 1500, 8);
+	virtio_net_rx(net);
+	ck_assert(!virtio_net_rx_polling(net));
+	start(GSO_FEATURES);
+	ck_assert_uint_eq(virtio_net_get_stats(net)->rx_dropped_reset, 1);
+	post_rx(0, 1000);
+	post_rx(1, 1000);
+	virtio_net_rx_kick(net);
+	virtio_net_rx(net);
+	ck_assert_uint_eq(used(0)->idx, 0);
+	ck_assert(!needs_reset());
+}
+END_TEST
+
 /* Offloaded frames reach only a guest that accepted the offload. */
 START_TEST(rx_offload_checked)
 {
@@ -600,6 +678,8 @@ static Suite *net_suite(void)
 	tcase_add_test(dev, rx_before_driver_ok);
 	tcase_add_test(dev, rx_mergeable);
 	tcase_add_test(dev, rx_mergeable_gso_waits);
+	tcase_add_test(dev, rx_gso_small_frames);
+	tcase_add_test(dev, rx_held_frame);
 	tcase_add_test(dev, rx_offload_checked);
 	tcase_add_test(dev, tx_gather);
 	tcase_add_test(dev, tx_short_chain);
