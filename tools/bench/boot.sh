@@ -111,11 +111,17 @@ echo
 hf=$(col husk 3 | median) qf=$(col qemu 3 | median)
 he=$(col husk 4 | median) qe=$(col qemu 4 | median)
 if [ "$hf" != none ] && [ "$qf" != none ]; then
-	awk -v hf="$hf" -v qf="$qf" -v he="$he" -v qe="$qe" 'BEGIN {
-		ex = "n/a"
-		if (he != "none" && qe != "none")
-			ex = sprintf("%.2f", he / qe)
-		printf "husk/qemu: first output %.2f, exit %s\n", hf / qf, ex
+	awk -v hf="$hf" -v qf="$qf" -v he="$he" -v qe="$qe" '
+	function verdict(what, r) {
+		printf "- %s: %s husk/qemu %.2f (target: <= 1.00)\n",
+			r <= 1 ? "PASS" : "**FAIL**", what, r
+	}
+	BEGIN {
+		verdict("first output", hf / qf)
+		if (he == "none" || qe == "none")
+			print "- **FAIL**: exit: not measured for both"
+		else
+			verdict("exit", he / qe)
 	}'
 else
 	echo "**A monitor never reached the guest's userspace:** husk" \

@@ -25,12 +25,14 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h> /* BLKGETSIZE64 */
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #define BLOCK 4096
 #define MAX_JOBS 64
 #define CHUNK (128 * 1024) /* one TCP write or read */
+#define STALL_S 30 /* a peer that moves nothing this long is gone */
 
 static double now_s(void)
 {
@@ -187,6 +189,15 @@ static int disk(const char *dev, const char *mode, double seconds,
 	return 0;
 }
 
+/* A peer that vanished (its guest killed) must not hang the other side. */
+static void set_stall_limit(int fd)
+{
+	struct timeval tv = { .tv_sec = STALL_S };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
 static int tcp_connect(const char *host, int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
@@ -200,6 +211,7 @@ static int tcp_connect(const char *host, int port)
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
 		return -1;
+	set_stall_limit(fd);
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		close(fd);
 		return -1;
@@ -328,6 +340,7 @@ static void serve_one(int fd, char *buf)
 	int64_t n;
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	set_stall_limit(fd);
 	if (read_all(fd, req, sizeof(req)) < 0)
 		return;
 	memcpy(&ms, req + 1, sizeof(ms));

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: MIT
 #
 # Runs inside the nested test host (busybox sh) as its /checks: boots the
-# same kernel and initramfs with husk and with QEMU's microvm, in turns,
-# each with one virtio-blk disk (a file in the host's tmpfs) and one
-# virtio-net device on tap0, which the host gives 10.0.2.1/24 and where
-# `iobench server` listens. The guest's /etc/husk-script measures. Prints
-# one "--- bench NAME ROUND" block per run; tools/bench/virtio.sh reads
-# them.
+# same kernel and initramfs with husk or with QEMU's microvm, once per
+# turn of TURNS ("NAME:ROUND ...", from /etc/bench.conf), each with one
+# virtio-blk disk (a file in the host's tmpfs) and one virtio-net device
+# on tap0, which the host gives 10.0.2.1/24 and where `iobench server`
+# listens. The guest's /etc/husk-script measures. Prints one
+# "--- bench NAME ROUND" block per run; tools/bench/virtio.sh reads them.
 
 . /etc/bench.conf
 
@@ -67,15 +67,6 @@ run_qemu() {
 dd if=/dev/zero of="$disk" bs=1M count="$DISK_MIB" 2>/dev/null
 iobench server 5000 &
 
-# Turns alternate which monitor goes first.
-i=1
-while [ $i -le "$ROUNDS" ]; do
-	if [ $((i % 2)) -eq 1 ]; then
-		run_husk $i
-		run_qemu $i
-	else
-		run_qemu $i
-		run_husk $i
-	fi
-	i=$((i + 1))
+for turn in $TURNS; do
+	"run_${turn%:*}" "${turn#*:}"
 done
