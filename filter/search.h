@@ -62,7 +62,8 @@ struct search {
 	size_t n;
 	struct search_chain *chains; /* [i * (n + 1) + j] */
 	int *cost; /* [search_idx()]: instructions or SEARCH_INF */
-	int *how; /* [search_idx()]: 0 one range, SEARCH_HOW_CHAIN, or split m */
+	/* [search_idx()]: 0 one range, SEARCH_HOW_CHAIN, or split m */
+	int *how;
 	unsigned int depth; /* the depth the tables were filled for */
 	unsigned int hot_depth; /* deepest a hot range may be */
 };

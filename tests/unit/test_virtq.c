@@ -493,8 +493,10 @@ static unsigned int fuzz_chains, fuzz_errors;
 /* Random descriptors pointing mostly near RAM; nothing may land outside. */
 static void fuzz_ring(unsigned int seed, bool indirect)
 {
-	uint64_t addrs[] = { 0,	     BUF,	  RAM_SIZE - 64, RAM_SIZE,
-			     0x8000, ~0ULL - 100, DESC,		 0xc0000000ULL };
+	uint64_t addrs[] = {
+		0,	BUF,	     RAM_SIZE - 64, RAM_SIZE,
+		0x8000, ~0ULL - 100, DESC,	    0xc0000000ULL,
+	};
 	uint16_t size = 1 << (rand_r(&seed) % 5);
 
 	queue_setup_features(size, (indirect ? F_INDIRECT : 0) |
