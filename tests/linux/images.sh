@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 #
 # Checks the image builders the Linux boot tests rest on: fetch-kernel
-# (cached, with a modules.dep) and mkinitramfs (applet links, modules after
-# their dependencies, programs with their libraries, both output formats).
+# (cached, with a modules.dep), mkinitramfs (applet links, modules after
+# their dependencies, programs with their libraries, both output formats)
+# and nested-host's second boot of a host whose own kernel crashed.
 
 set -uo pipefail
 
@@ -87,5 +88,37 @@ check "mkinitramfs: the gzip image is a gzip newc archive" \
 	bash -c "gzip -dc '$tmp/gz.cpio.gz' | head -c 6 | grep -q 070701"
 check "mkinitramfs: the plain image is a newc archive" \
 	bash -c "head -c 6 '$tmp/plain.cpio' | grep -q 070701"
+
+# A host that crashes on its first boot (it marks its disk first, so the
+# second boot knows) is booted once more by default, and not with -R 0.
+cat >"$tmp/crash-checks" <<'EOF'
+if [ "$(head -c 1 /dev/vda)" != x ]; then
+	printf x | dd of=/dev/vda conv=notrunc,fsync 2>/dev/null
+	echo c >/proc/sysrq-trigger
+fi
+echo "crash-test: ran to the end"
+EOF
+crash_host() {
+	truncate -s 0 "$tmp/crash.img" && truncate -s 1M "$tmp/crash.img"
+	"$top/tools/images/nested-host" -w "$tmp/crash" -k "$kdir" \
+		-c "$tmp/crash-checks" -d "$tmp/crash.img" -M 512M -s 1 -t 120 \
+		"$@" 2>"$tmp/crash.err"
+}
+booted_again() {
+	crash_host &&
+		grep -q '^crash-test: ran to the end' "$tmp/crash/outer-console.log" &&
+		grep -q 'Kernel panic' "$tmp/crash/outer-console.log.crash1" &&
+		grep -q 'crashed.*booting it again' "$tmp/crash.err"
+}
+crashes_once() {
+	crash_host -R 0
+	[ $? -eq 1 ] && grep -q "kernel crashed (boots: 1" "$tmp/crash.err"
+}
+if command -v qemu-system-x86_64 >/dev/null; then
+	check "nested-host: a host whose kernel crashed boots again" booted_again
+	check "nested-host -R 0: a crashed host ends with status 1" crashes_once
+else
+	echo "skip - nested-host: qemu-system-x86_64 is not installed"
+fi
 
 [ "$failures" -eq 0 ]

@@ -86,7 +86,7 @@ tools/images/mkinitramfs -o "$work/inner.cpio.gz" -i "$init" \
 # only. Turns alternate which monitor goes first.
 console=$work/console.log
 : >"$console"
-failed_turns=()
+failed_turns=() retried_turns=()
 turn() {
 	local log=$work/turn-$1-$2.log status
 	printf 'TURNS=%s\nRUN_TIMEOUT=%s\nDISK_MIB=256\n' "$1:$2" \
@@ -99,6 +99,7 @@ turn() {
 		-f "$work/bench.conf:/etc/bench.conf" >>"$work/mk.log" 2>&1
 	status=$?
 	cat "$log" >>"$console"
+	[ -f "$log.crash1" ] && retried_turns+=("$1 $2 (\`$log.crash1\`)")
 	case $status in
 	0) ;;
 	3) not_measured "the test host found no /dev/kvm (see $log)" ;;
@@ -188,6 +189,11 @@ echo
 if [ "$short" = 1 ] || [ ${#failed_turns[@]} -gt 0 ]; then
 	echo "**Some turns FAILED or measured nothing:**" \
 		"$(IFS=';' && echo "${failed_turns[*]:-see $console}")."
+	echo
+fi
+if [ ${#retried_turns[@]} -gt 0 ]; then
+	echo "Turns run again after the test host's own kernel crashed:" \
+		"$(IFS=';' && echo "${retried_turns[*]}")."
 	echo
 fi
 printf '%s\n' "${verdicts[@]}"
