@@ -14,35 +14,13 @@
 
 set -uo pipefail
 
-O=${O:-build}
-HUSK=${HUSK:-$O/husk}
-OUTER_SMP=${OUTER_SMP:-2}
-NET_TIMEOUT=${NET_TIMEOUT:-150}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-work=$O/linux/net
+NAME=net TAG=nt
 CHECKS="driver features mac ping upload download tso-tx tso-rx status quiet"
+NET_TIMEOUT=${NET_TIMEOUT:-150}
+# shellcheck source=tests/linux/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-skip_all() {
-	local c
-	for c in $CHECKS; do
-		echo "skip - linux net $c: $*"
-	done
-	exit 0
-}
-
-command -v "${QEMU:-qemu-system-x86_64}" >/dev/null ||
-	skip_all "${QEMU:-qemu-system-x86_64} not found (install qemu-system-x86)"
-init=$O/guest/linux-init/init
-if [ ! -x "$init" ] || [ ! -x "$HUSK" ]; then
-	echo "not ok - linux net: $init and $HUSK built (make O=$O)"
-	exit 1
-fi
-package=${LINUX_PACKAGE:-linux-image-cloud-amd64}
-if ! kdir=$("$top/tools/images/fetch-kernel" -o "$O/linux" -p "$package" |
-	tail -n 1); then
-	skip_all "Debian's $package cannot be had here"
-fi
-mods=$(echo "$kdir"/lib/modules/*)
+need_linux
 [ -n "$(find "$mods" -name 'tun.ko*' -print -quit)" ] ||
 	skip_all "the kernel package has no tun module"
 
@@ -56,59 +34,13 @@ mkdir -p "$work"
 	echo "not ok - linux net: inner initramfs built"
 	exit 1
 }
-cat >"$work/boots.conf" <<CONF
-BOOT_TIMEOUT=$NET_TIMEOUT
-HUSK_ARGS="--initrd /images/inner.cpio.gz ${HUSK_EXTRA_ARGS:-}"
-CONF
 
 # ---- the test host -----------------------------------------------------
 
-console=$work/outer-console.log
-"$top/tools/images/nested-host" -w "$work" -k "$kdir" -l "$console" \
-	-s "$OUTER_SMP" -M 3G -t $((NET_TIMEOUT + 90)) -m tun \
-	-c "$top/tests/linux/net-run" -b "$HUSK:/bin/husk" \
-	-f "$top/tests/linux/net-commands:/etc/net-commands" \
-	-f "$work/inner.cpio.gz:/images/inner.cpio.gz" \
-	-f "$work/boots.conf:/etc/boots.conf"
-case $? in
-0 | 1) ;;
-3) skip_all "the nested test host has no /dev/kvm" ;;
-5)
-	echo "not ok - linux net: test host initramfs built"
-	exit 1
-	;;
-*)
-	echo "not ok - linux net: nested test host boots (see $console)"
-	tail -n 20 "$console" | sed 's/^/# /'
-	exit 1
-	;;
-esac
-sed -n '/^--- boot net/,/^--- end net/p' "$console" >"$work/run.log"
-sed -n 's/^| //p' "$work/run.log" >"$work/guest.console"
-sed -n 's/^! //p' "$work/run.log" >"$work/husk.log"
+run_host "$NET_TIMEOUT" -m tun
 
 # ---- judging -----------------------------------------------------------
 
-failures=0
-show_run() {
-	grep '^nt: ' "$console" | sed 's/^/# host: /'
-	sed 's/^/# husk: /' "$work/husk.log" | head -n 20
-	tail -n 40 "$work/guest.console" | sed 's/^/# console: /'
-}
-check() {
-	local desc=$1
-	shift
-	if "$@"; then
-		echo "ok - linux net: $desc"
-	else
-		echo "not ok - linux net: $desc"
-		failures=$((failures + 1))
-		[ "$failures" -eq 1 ] && show_run
-	fi
-}
-said() {
-	grep -q -E -e "^nt: $1" "$work/guest.console"
-}
 # "nt: WHAT md5 SUM" from the guest and from the host agree.
 md5_agree() {
 	local a b
@@ -141,13 +73,6 @@ gso_used() {
 	echo "# tap0 $2: $avg bytes a frame on average"
 	[ "${avg:-0}" -gt 1600 ]
 }
-status_zero() {
-	grep -q '^--- boot net status=0 ' "$work/run.log"
-}
-husk_quiet() {
-	[ -f "$work/husk.log" ] && [ ! -s "$work/husk.log" ]
-}
-
 check "virtio_net binds the device" said 'driver virtio_net'
 check "Linux negotiates MAC, STATUS, MRG_RXBUF, checksum and TSO offloads" \
 	offloads_negotiated

@@ -18,40 +18,17 @@
 
 set -uo pipefail
 
-O=${O:-build}
-HUSK=${HUSK:-$O/husk}
-OUTER_SMP=${OUTER_SMP:-2}
+NAME=virtio TAG=vt CHECKS="ext4 ro hwrng"
 VIRTIO_TIMEOUT=${VIRTIO_TIMEOUT:-90}
-top=$(cd "$(dirname "$0")/../.." && pwd)
-work=$O/linux/virtio
-CHECKS="ext4 ro hwrng"
+# shellcheck source=tests/linux/lib.sh
+. "$(dirname "$0")/lib.sh"
 
-skip_all() {
-	local c
-	for c in $CHECKS; do
-		echo "skip - linux virtio $c: $*"
-	done
-	exit 0
-}
-
-command -v "${QEMU:-qemu-system-x86_64}" >/dev/null ||
-	skip_all "${QEMU:-qemu-system-x86_64} not found (install qemu-system-x86)"
 for tool in mkfs.ext4 debugfs e2fsck; do
 	command -v "$tool" >/dev/null || PATH=$PATH:/sbin:/usr/sbin
 	command -v "$tool" >/dev/null ||
 		skip_all "$tool not found (install e2fsprogs)"
 done
-init=$O/guest/linux-init/init
-if [ ! -x "$init" ] || [ ! -x "$HUSK" ]; then
-	echo "not ok - linux virtio: $init and $HUSK built (make O=$O)"
-	exit 1
-fi
-package=${LINUX_PACKAGE:-linux-image-cloud-amd64}
-if ! kdir=$("$top/tools/images/fetch-kernel" -o "$O/linux" -p "$package" |
-	tail -n 1); then
-	skip_all "Debian's $package cannot be had here"
-fi
-mods=$(echo "$kdir"/lib/modules/*)
+need_linux
 
 rm -rf "$work"
 mkdir -p "$work/ro-files"
@@ -69,65 +46,13 @@ cp "$work/ro.img" "$work/ro.orig"
 	echo "not ok - linux virtio: inner initramfs built"
 	exit 1
 }
-cat >"$work/boots.conf" <<CONF
-BOOT_TIMEOUT=$VIRTIO_TIMEOUT
-HUSK_ARGS="--initrd /images/inner.cpio.gz ${HUSK_EXTRA_ARGS:-}"
-CONF
 
 # ---- the test host -----------------------------------------------------
 
-console=$work/outer-console.log
-"$top/tools/images/nested-host" -w "$work" -k "$kdir" -l "$console" \
-	-s "$OUTER_SMP" -M 3G -t $((VIRTIO_TIMEOUT + 90)) \
-	-c "$top/tests/linux/virtio-run" -b "$HUSK:/bin/husk" \
-	-f "$top/tests/linux/virtio-commands:/etc/virtio-commands" \
-	-f "$work/inner.cpio.gz:/images/inner.cpio.gz" \
-	-f "$work/boots.conf:/etc/boots.conf" \
-	-d "$work/rw.img" -d "$work/ro.img"
-case $? in
-0 | 1) ;;
-3) skip_all "the nested test host has no /dev/kvm" ;;
-5)
-	echo "not ok - linux virtio: test host initramfs built"
-	exit 1
-	;;
-*)
-	echo "not ok - linux virtio: nested test host boots (see $console)"
-	tail -n 20 "$console" | sed 's/^/# /'
-	exit 1
-	;;
-esac
-sed -n '/^--- boot virtio/,/^--- end virtio/p' "$console" >"$work/run.log"
-sed -n 's/^| //p' "$work/run.log" >"$work/guest.console"
-sed -n 's/^! //p' "$work/run.log" >"$work/husk.log"
+run_host "$VIRTIO_TIMEOUT" -d "$work/rw.img" -d "$work/ro.img"
 
 # ---- judging -----------------------------------------------------------
 
-failures=0
-show_run() {
-	sed 's/^/# husk: /' "$work/husk.log" | head -n 20
-	tail -n 40 "$work/guest.console" | sed 's/^/# console: /'
-}
-check() {
-	local desc=$1
-	shift
-	if "$@"; then
-		echo "ok - linux virtio: $desc"
-	else
-		echo "not ok - linux virtio: $desc"
-		failures=$((failures + 1))
-		[ "$failures" -eq 1 ] && show_run
-	fi
-}
-said() {
-	grep -q -E -e "^vt: $1" "$work/guest.console"
-}
-status_zero() {
-	grep -q '^--- boot virtio status=0 ' "$work/run.log"
-}
-husk_quiet() {
-	[ -f "$work/husk.log" ] && [ ! -s "$work/husk.log" ]
-}
 file_is() {
 	[ "$(debugfs -R "cat $1" "$work/rw.img" 2>/dev/null)" = "$2" ]
 }

@@ -21,27 +21,11 @@ outer_timeout=$((120 + rounds * 2 * 90))
 echo "## boot"
 echo
 
-not_measured() {
-	echo "**NOT MEASURED: $*.**"
-	echo
-	exit 0
-}
+# shellcheck source=tools/bench/nested.sh
+. tools/bench/nested.sh
 
 [ "${BENCH_BOOT:-1}" = 0 ] && not_measured "skipped (BENCH_BOOT=0)"
-[ -f tests/linux/outer-init ] && [ -x tools/images/mkinitramfs ] &&
-	[ -x tools/images/fetch-kernel ] ||
-	not_measured "the nested Linux test host (tests/linux/outer-init," \
-		"tools/images/) is not there"
-qemu=$(command -v qemu-system-x86_64) ||
-	not_measured "no qemu-system-x86_64 (Debian's qemu-system-x86)"
-for f in "$husk" "$stamp" "$init"; do
-	[ -x "$f" ] || not_measured "$f is not built"
-done
-kdir=$(tools/images/fetch-kernel -o "$O/linux" 2>"$work.fetch.log" |
-	tail -n 1) && [ -f "$kdir/vmlinuz" ] ||
-	not_measured "Debian's cloud kernel cannot be had here" \
-		"(tools/images/fetch-kernel failed)"
-mkdir -p "$work"
+need_nested_host "$husk" "$stamp" "$init"
 
 # The same initramfs for both: busybox and husk's Linux test init.
 tools/images/mkinitramfs -o "$work/inner.cpio.gz" -i "$init" \

@@ -219,12 +219,13 @@ static int tcp_connect(const char *host, int port)
 	return fd;
 }
 
-static int write_all(int fd, const void *p, size_t len)
+/* Moves all @len bytes, out to @fd or in from it; -1 on error or EOF. */
+static int io_all(int fd, void *p, size_t len, bool out)
 {
-	const char *c = p;
+	char *c = p;
 
 	while (len) {
-		ssize_t n = write(fd, c, len);
+		ssize_t n = out ? write(fd, c, len) : read(fd, c, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -253,13 +254,13 @@ static int64_t drain(int fd, char *buf)
 }
 
 /* Writes for @seconds; returns the byte count or -1. */
-static int64_t stream(int fd, const char *buf, double seconds)
+static int64_t stream(int fd, char *buf, double seconds)
 {
 	double t0 = now_s();
 	int64_t total = 0;
 
 	while (now_s() - t0 < seconds) {
-		if (write_all(fd, buf, CHUNK) < 0)
+		if (io_all(fd, buf, CHUNK, true) < 0)
 			return -1;
 		total += CHUNK;
 	}
@@ -291,7 +292,7 @@ static int tcp(const char *host, int port, const char *dir, double seconds)
 		return fail("connect");
 
 	t0 = now_s();
-	if (write_all(fd, req, sizeof(req)) < 0)
+	if (io_all(fd, req, sizeof(req), true) < 0)
 		return fail("write");
 	if (send) {
 		bytes = stream(fd, buf, seconds);
@@ -315,23 +316,6 @@ static int tcp(const char *host, int port, const char *dir, double seconds)
 	return 0;
 }
 
-static int read_all(int fd, void *p, size_t len)
-{
-	char *c = p;
-
-	while (len) {
-		ssize_t n = read(fd, c, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		c += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static void serve_one(int fd, char *buf)
 {
 	int one = 1;
@@ -341,13 +325,13 @@ static void serve_one(int fd, char *buf)
 
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	set_stall_limit(fd);
-	if (read_all(fd, req, sizeof(req)) < 0)
+	if (io_all(fd, req, sizeof(req), false) < 0)
 		return;
 	memcpy(&ms, req + 1, sizeof(ms));
 	if (req[0] == 's') {
 		n = drain(fd, buf);
 		if (n >= 0)
-			write_all(fd, &n, sizeof(n));
+			io_all(fd, &n, sizeof(n), true);
 	} else if (req[0] == 'r') {
 		stream(fd, buf, ms / 1000.0);
 	}

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 #
-# The virtio section: 4 KiB direct I/O at queue depth one on virtio-blk
-# (sequential and random, read and write) and bulk TCP over virtio-net
-# (guest to host and back), husk beside `qemu-system-x86_64 -M microvm`
-# with the same stock kernel, initramfs, disk file and tap set-up, inside
-# the nested test host of tests/linux/, in alternating turns. The guests
-# measure with tools/bench/iobench.c.
+# The virtio section: 4 KiB direct I/O on virtio-blk (sequential and
+# random, read and write, at queue depth one and eight) and bulk TCP over
+# virtio-net (guest to host and back), husk beside `qemu-system-x86_64 -M
+# microvm` with the same stock kernel, initramfs, disk file and tap
+# set-up, inside the nested test host of tests/linux/, in alternating
+# turns. The guests measure with tools/bench/iobench.c.
 # BENCH_VIRTIO_ROUNDS sets the turns (default 3), BENCH_VIRTIO_SECONDS
 # each measurement (default 2), BENCH_VIRTIO_TESTS which ones (default
 # all, as named in the report's rows); BENCH_VIRTIO=0 skips the section.
@@ -28,27 +28,11 @@ run_timeout=$((90 + ntests * seconds * 3))
 echo "## virtio"
 echo
 
-not_measured() {
-	echo "**NOT MEASURED: $*.**"
-	echo
-	exit 0
-}
+# shellcheck source=tools/bench/nested.sh
+. tools/bench/nested.sh
 
 [ "${BENCH_VIRTIO:-1}" = 0 ] && not_measured "skipped (BENCH_VIRTIO=0)"
-[ -f tests/linux/outer-init ] && [ -x tools/images/mkinitramfs ] &&
-	[ -x tools/images/fetch-kernel ] ||
-	not_measured "the nested Linux test host (tests/linux/outer-init," \
-		"tools/images/) is not there"
-qemu=$(command -v qemu-system-x86_64) ||
-	not_measured "no qemu-system-x86_64 (Debian's qemu-system-x86)"
-for f in "$husk" "$iobench" "$init"; do
-	[ -x "$f" ] || not_measured "$f is not built"
-done
-mkdir -p "$work"
-kdir=$(tools/images/fetch-kernel -o "$O/linux" 2>"$work/fetch.log" |
-	tail -n 1) && [ -f "$kdir/vmlinuz" ] ||
-	not_measured "Debian's cloud kernel cannot be had here" \
-		"(tools/images/fetch-kernel failed)"
+need_nested_host "$husk" "$iobench" "$init"
 mods=$(echo "$kdir"/lib/modules/*)
 
 # The guests' script: bring up eth0, wait for the host, measure.
