@@ -42,6 +42,9 @@ run() {
 	wait "$pid"
 	echo "status $?"
 	grep -E '^iobench|husk-init: script status' /tmp/console
+	# A guest that did not finish: what its console said last.
+	grep -q 'husk-init: script status' /tmp/console ||
+		tail -n 30 /tmp/console | sed 's/^/console: /'
 	tail -n 5 /tmp/stderr
 	echo "--- end"
 }
