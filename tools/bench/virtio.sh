@@ -7,13 +7,13 @@
 # microvm` with the same stock kernel, initramfs, disk file and tap
 # set-up, inside the nested test host of tests/linux/, in alternating
 # turns. The guests measure with tools/bench/iobench.c.
-# BENCH_VIRTIO_ROUNDS sets the turns (default 3), BENCH_VIRTIO_SECONDS
+# BENCH_VIRTIO_ROUNDS sets the turns (default 5), BENCH_VIRTIO_SECONDS
 # each measurement (default 2), BENCH_VIRTIO_TESTS which ones (default
 # all, as named in the report's rows); BENCH_VIRTIO=0 skips the section.
 
 set -u
 O=${O:-build}
-rounds=${BENCH_VIRTIO_ROUNDS:-3}
+rounds=${BENCH_VIRTIO_ROUNDS:-5}
 seconds=${BENCH_VIRTIO_SECONDS:-2}
 work=$O/bench/virtio
 husk=$O/husk
@@ -126,6 +126,15 @@ value() {
 		"$work/results" | median
 }
 
+# The lowest and highest MiB/s of monitor $1 in test $2, as "LO-HI".
+spread() {
+	awk -v n="$1" -v t="$2" '$1 == n && $3 == t {
+		if (c++ == 0 || $4 < lo) lo = $4
+		if (c == 1 || $4 > hi) hi = $4
+	} END { if (c) printf "%s-%s\n", lo, hi; else print "-" }' \
+		"$work/results"
+}
+
 # How many turns of monitor $1 measured test $2.
 count() {
 	awk -v n="$1" -v t="$2" '$1 == n && $3 == t { c++ } END { print c + 0 }' \
@@ -142,15 +151,17 @@ echo "The disk rows are 4 KiB \`O_DIRECT\` requests on \`/dev/vda\`:" \
 echo "tcp-send is the guest sending to a server in"
 echo "the test host, tcp-recv the guest receiving from it. Each runs" \
 	"$seconds s; $rounds turns, alternating which monitor goes first;"
-echo "medians in MiB/s as the guest measured them. QEMU runs" \
-	"\`-M microvm -accel kvm -cpu host -nodefaults\` with"
+echo "medians in MiB/s as the guest measured them, with the lowest and" \
+	"highest turn beside them. QEMU runs"
+echo "\`-M microvm -accel kvm -cpu host -nodefaults\` with"
 echo "\`virtio-blk-device\` and \`virtio-net-device\` on a tap netdev" \
 	"(its defaults: cache=writeback, aio=threads, no vhost). Under TCG"
 echo "every absolute figure is far below a real machine's; only the" \
 	"ratios mean something."
 echo
-echo "| test | husk (MiB/s) | qemu (MiB/s) | husk/qemu | turns (husk/qemu) |"
-echo "|---|---:|---:|---:|---|"
+echo "| test | husk (MiB/s) | husk range | qemu (MiB/s) | qemu range |" \
+	"husk/qemu | turns (husk/qemu) |"
+echo "|---|---:|---:|---:|---:|---:|---|"
 verdicts=()
 short=0
 for t in $tests; do
@@ -160,7 +171,8 @@ for t in $tests; do
 	r=$(awk -v h="$h" -v q="$q" 'BEGIN {
 		if (h == "none" || q == "none" || q == 0) print "n/a"
 		else printf "%.2f", h / q }')
-	echo "| $t | $h | $q | $r | $hn/$qn |"
+	echo "| $t | $h | $(spread husk "$t") | $q | $(spread qemu "$t") |" \
+		"$r | $hn/$qn |"
 	if [ "$r" = n/a ]; then
 		verdicts+=("- **FAIL**: $t: not measured for both (husk $h, qemu $q)")
 	elif awk -v r="$r" 'BEGIN { exit !(r >= 1) }'; then
