@@ -146,8 +146,22 @@ static int handle_mmio(struct vcpu *vcpu)
 
 static int handle_shutdown(struct vcpu *vcpu)
 {
-	log_error("vCPU %u: triple fault at RIP 0x%llx", vcpu->id,
-		  (unsigned long long)guest_rip(vcpu));
+	struct kvm_regs regs;
+
+	/*
+	 * KVM on AMD puts the vCPU back in its reset state before it
+	 * reports a shutdown (the VMCB is undefined after one), so the RIP
+	 * of the fault is gone; say so rather than blame the reset vector.
+	 */
+	if (kvm_ioctl_raw(vcpu->fd, KVM_GET_REGS,
+			  (unsigned long)(uintptr_t)&regs) < 0 ||
+	    (regs.rip == 0xfff0 && regs.rflags == 0x2))
+		log_error("vCPU %u: triple fault (where is unknown: KVM reset "
+			  "the vCPU's registers)",
+			  vcpu->id);
+	else
+		log_error("vCPU %u: triple fault at RIP 0x%llx", vcpu->id,
+			  (unsigned long long)regs.rip);
 	return HUSK_EXIT_GUEST_CRASH;
 }
 
