@@ -113,6 +113,23 @@ awk '
 [ -s "$work/results" ] ||
 	not_measured "no run measured anything (see $console)"
 
+# The guests that stopped before their script's end, one per line, with
+# the monitor's exit status and its last message (virtio-outer.sh prints
+# these between a run's measurements and its end).
+awk '
+/^--- bench / { name = $3; round = $4; st = "?"; done = 0; last = ""; next }
+name == "" { next }
+/^status / { st = $2; next }
+/^husk-init: script status/ { done = 1; next }
+/^--- end/ {
+	if (!done)
+		printf "%s %s (status %s%s)\n", name, round, st,
+			last == "" ? "" : ": " last
+	name = ""
+	next
+}
+!/^(iobench|console|outer): / && NF { last = $0 }' "$console" >"$work/early"
+
 median() {
 	sort -n | awk '{ v[NR] = $1 } END {
 		if (NR == 0) { print "none"; exit }
@@ -182,9 +199,22 @@ for t in $tests; do
 	fi
 done
 echo
-if [ "$short" = 1 ] || [ ${#failed_turns[@]} -gt 0 ]; then
-	echo "**Some turns FAILED or measured nothing:**" \
-		"$(IFS=';' && echo "${failed_turns[*]:-see $console}")."
+if [ ${#failed_turns[@]} -gt 0 ]; then
+	echo "**Some turns FAILED:**" \
+		"$(IFS=';' && echo "${failed_turns[*]}")."
+	echo
+fi
+if [ -s "$work/early" ]; then
+	echo "**Guests that stopped before the end of their measurements**" \
+		"(the rows above count the turns each test was measured in;" \
+		"QEMU, run with -no-reboot, ends with status 0 when its guest" \
+		"resets, husk with 6 after a triple fault):"
+	echo
+	sed 's/^/- /' "$work/early"
+	echo
+elif [ "$short" = 1 ]; then
+	echo "**Some rows were measured in fewer turns than $rounds:**" \
+		"see \`$console\`."
 	echo
 fi
 if [ ${#retried_turns[@]} -gt 0 ]; then
