@@ -14,6 +14,7 @@
 
 #define CPUID_SPARE 16 /* entries cpuid_patch() may add */
 
+#define LEAF1_ECX_TSC_DEADLINE (1U << 24)
 #define LEAF1_ECX_HYPERVISOR (1U << 31)
 #define LEAF1_EDX_HTT (1U << 28)
 #define TOPO_LEVEL_SMT 1
@@ -23,6 +24,21 @@
 #define KVM_SIGNATURE_EBX 0x4b4d564b /* "KVMKVMKVM\0\0\0" */
 #define KVM_SIGNATURE_ECX 0x564b4d56
 #define KVM_SIGNATURE_EDX 0x0000004d
+
+static struct kvm_cpuid_entry2 *find(struct kvm_cpuid2 *c, uint32_t function,
+				     uint32_t index)
+{
+	for (uint32_t i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function != function)
+			continue;
+		if (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
+		    e->index == index)
+			return e;
+	}
+	return NULL;
+}
 
 int cpuid_get_supported(int kvm_fd, struct kvm_cpuid2 **out)
 {
@@ -47,23 +63,20 @@ int cpuid_get_supported(int kvm_fd, struct kvm_cpuid2 **out)
 		free(c);
 		return err;
 	}
+	/*
+	 * KVM emulates the TSC-deadline timer but leaves its CPUID bit out
+	 * of the supported leaves: it is set here when KVM says it can.
+	 * Without it Linux falls back to the one-shot APIC timer.
+	 */
+	if (kvm_ioctl_raw(kvm_fd, KVM_CHECK_EXTENSION,
+			  KVM_CAP_TSC_DEADLINE_TIMER) > 0) {
+		struct kvm_cpuid_entry2 *e = find(c, 1, 0);
+
+		if (e)
+			e->ecx |= LEAF1_ECX_TSC_DEADLINE;
+	}
 	*out = c;
 	return 0;
-}
-
-static struct kvm_cpuid_entry2 *find(struct kvm_cpuid2 *c, uint32_t function,
-				     uint32_t index)
-{
-	for (uint32_t i = 0; i < c->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &c->entries[i];
-
-		if (e->function != function)
-			continue;
-		if (!(e->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
-		    e->index == index)
-			return e;
-	}
-	return NULL;
 }
 
 /* Finds or appends the entry for (@function, @index). */

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The bootinfo guest's CPUID checks: what a Linux guest looks for to know
 // it runs under KVM (the hypervisor bit and the KVM signature leaf, which
-// lead it to kvm-clock) and the BSP's initial APIC id.
+// lead it to kvm-clock), the TSC-deadline timer, which KVM emulates but
+// leaves to the monitor to offer, and the BSP's initial APIC id.
 
 #include "guest/bootinfo/bootinfo.h"
 #include "guest/lib/io.h"
 
+#define CPUID_1_ECX_TSC_DEADLINE (1U << 24)
 #define CPUID_1_ECX_HYPERVISOR (1U << 31)
 #define CPUID_KVM_SIGNATURE 0x40000000
 #define CPUID_KVM_FEATURES 0x40000001
@@ -18,6 +20,8 @@ void check_cpu(void)
 
 	cpuid(1, &a, &b, &c, &d);
 	tap_check(c & CPUID_1_ECX_HYPERVISOR, "CPUID hypervisor bit",
+		  "leaf 1 ECX %#x", c);
+	tap_check(c & CPUID_1_ECX_TSC_DEADLINE, "CPUID TSC-deadline timer",
 		  "leaf 1 ECX %#x", c);
 	tap_check(b >> 24 == 0, "CPUID initial APIC id of the BSP is 0", "%u",
 		  b >> 24);

@@ -316,7 +316,7 @@ static void print_virtio_devices(void)
 
 static void print_banner(void)
 {
-	char online[256], uptime[64], release[128];
+	char online[256], uptime[64], release[128], timer[64];
 
 	read_line("/sys/devices/system/cpu/online", online, sizeof(online));
 	read_line("/proc/uptime", uptime, sizeof(uptime));
@@ -327,6 +327,10 @@ static void print_banner(void)
 	say("cmdline %s", cmdline);
 	say("uptime %s", uptime);
 	say("marker-port %s", marker_name());
+	/* "lapic-deadline" when the vCPU offers the TSC-deadline timer. */
+	read_line("/sys/devices/system/clockevents/clockevent0/current_device",
+		  timer, sizeof(timer));
+	say("clockevent %s", timer);
 	print_virtio_devices();
 }
 

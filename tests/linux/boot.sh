@@ -240,6 +240,8 @@ check cpus1 "the kernel command line arrives (/proc/cmdline)" \
 check cpus1 "poweroff ends husk with status 0" status_is cpus1 0
 check cpus1 "husk prints nothing but its timestamps in a normal run" \
 	quiet_husk cpus1
+check cpus1 "the guest's timer is the TSC-deadline one (lapic-deadline)" \
+	has cpus1 '^husk-init: clockevent lapic-deadline$'
 check cpus2 "stock Linux reaches userspace with --cpus 2" userspace cpus2
 check cpus2 "--cpus 2: the guest has 2 CPUs online" \
 	has cpus2 '^husk-init: cpus online=0-1 count=2$'
