@@ -4,13 +4,19 @@
  * and write-zeroes where the host file system can. Requests are served by
  * a few worker threads of the disk's own (the "blk" role), which block in
  * file I/O while the vCPUs and the main thread run on.
+ *
+ * Each worker waits in an epoll set of its own that holds the queue's
+ * notification eventfd with EPOLLEXCLUSIVE, so a notification wakes one
+ * idle worker only: requests that the page cache serves at once cost one
+ * wake-up each, as with a single thread, and a request that arrives while
+ * another blocks on the disk still finds a worker.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -43,18 +49,15 @@ struct virtio_blk {
 	struct blk_worker {
 		struct virtio_blk *b;
 		pthread_t thread;
+		int epoll_fd; /* the notification (exclusive) and @stop_fd */
 	} workers[VIRTIO_BLK_WORKERS];
 	unsigned int nworkers; /* started */
-	int stop_fd;
+	int stop_fd; /* written once, never read: every worker sees it */
+};
 
-	/*
-	 * Leader and followers: one worker at a time (the leader) waits for
-	 * the queue's notifications, the others wait on @follow.
-	 */
-	pthread_mutex_t lock;
-	pthread_cond_t follow;
-	bool has_leader;
-	bool stopping;
+enum {
+	EV_NOTIFY,
+	EV_STOP
 };
 
 /* One request, as parsed from its chain. */
@@ -372,56 +375,26 @@ static void serve(struct virtio_blk *b, struct virtq_chain *chain)
 		virtio_mmio_kick(&b->t, 0);
 }
 
-/* Waits to be the leader; false once the disk stops. */
-static bool lead(struct virtio_blk *b)
+/* Waits for a notification of the queue; false once the disk stops. */
+static bool wait_notify(struct virtio_blk *b, struct blk_worker *w)
 {
-	bool stopping;
-
-	pthread_mutex_lock(&b->lock);
-	while (b->has_leader && !b->stopping)
-		pthread_cond_wait(&b->follow, &b->lock);
-	stopping = b->stopping;
-	b->has_leader = !stopping;
-	pthread_mutex_unlock(&b->lock);
-	return !stopping;
-}
-
-/*
- * The leader gives up the lead before it serves, so that requests the
- * driver adds meanwhile find another worker; or, on @stop, wakes every
- * worker to end.
- */
-static void hand_over(struct virtio_blk *b, bool stop)
-{
-	pthread_mutex_lock(&b->lock);
-	b->has_leader = false;
-	if (stop) {
-		b->stopping = true;
-		pthread_cond_broadcast(&b->follow);
-	} else {
-		pthread_cond_signal(&b->follow);
-	}
-	pthread_mutex_unlock(&b->lock);
-}
-
-/* The leader's wait: true for a notification, false to stop. */
-static bool wait_notify(struct virtio_blk *b)
-{
-	struct pollfd p[2] = {
-		{ .fd = b->t.notify_fd[0], .events = POLLIN },
-		{ .fd = b->stop_fd, .events = POLLIN },
-	};
+	struct epoll_event ev[2];
+	int n;
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0) {
+		n = epoll_wait(w->epoll_fd, ev, 2, -1);
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			log_error_errno(errno, "virtio-blk %s: poll", b->path);
+			log_error_errno(errno, "virtio-blk %s: epoll_wait",
+					b->path);
 			return false;
 		}
-		if (p[1].revents)
-			return false;
-		if (p[0].revents && !virtio_mmio_take_notify(&b->t, 0))
+		for (int i = 0; i < n; i++)
+			if (ev[i].data.u32 == EV_STOP)
+				return false;
+		/* Another worker may have taken this notification. */
+		if (!virtio_mmio_take_notify(&b->t, 0))
 			return true;
 	}
 }
@@ -432,7 +405,6 @@ static void *worker(void *arg)
 	struct virtio_blk *b = w->b;
 	struct virtq_chain chain;
 	char name[16];
-	bool notified;
 
 	/* "husk-blk0.1", as top(1) and the seccomp messages show it. */
 	snprintf(name, sizeof(name), "husk-blk%u.%u", b->opt.index % 1000,
@@ -446,12 +418,8 @@ static void *worker(void *arg)
 	if (b->opt.worker_start &&
 	    b->opt.worker_start(b->opt.opaque, b->opt.index))
 		return NULL;
-	while (lead(b)) {
-		notified = wait_notify(b);
-		hand_over(b, !notified);
-		if (notified)
-			serve(b, &chain);
-	}
+	while (wait_notify(b, w))
+		serve(b, &chain);
 	return NULL;
 }
 
@@ -561,6 +529,26 @@ static void set_features(struct virtio_blk *b)
 	b->ops.features = f;
 }
 
+/* The worker's epoll set, made here, before any filter is installed. */
+static int watch(struct virtio_blk *b, struct blk_worker *w)
+{
+	struct epoll_event notify = { .events = EPOLLIN | EPOLLEXCLUSIVE,
+				      .data.u32 = EV_NOTIFY };
+	struct epoll_event stop = { .events = EPOLLIN, .data.u32 = EV_STOP };
+	int err;
+
+	w->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (w->epoll_fd < 0 ||
+	    epoll_ctl(w->epoll_fd, EPOLL_CTL_ADD, b->t.notify_fd[0], &notify) <
+		    0 ||
+	    epoll_ctl(w->epoll_fd, EPOLL_CTL_ADD, b->stop_fd, &stop) < 0) {
+		err = errno;
+		log_error_errno(err, "virtio-blk %s: epoll", b->path);
+		return -err;
+	}
+	return 0;
+}
+
 int virtio_blk_create(struct virtio_blk **p,
 		      const struct virtio_blk_options *opt,
 		      const struct virtio_mmio_config *cfg)
@@ -572,8 +560,8 @@ int virtio_blk_create(struct virtio_blk **p,
 	if (!b)
 		return -ENOMEM;
 	b->stop_fd = -1;
-	pthread_mutex_init(&b->lock, NULL);
-	pthread_cond_init(&b->follow, NULL);
+	for (unsigned int i = 0; i < VIRTIO_BLK_WORKERS; i++)
+		b->workers[i].epoll_fd = -1;
 	b->opt = *opt;
 	b->path = opt->path;
 	b->ro = opt->ro;
@@ -597,6 +585,8 @@ int virtio_blk_create(struct virtio_blk **p,
 		b->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		err = b->stop_fd < 0 ? -errno : 0;
 	}
+	for (unsigned int i = 0; !err && i < VIRTIO_BLK_WORKERS; i++)
+		err = watch(b, &b->workers[i]);
 	if (err)
 		goto fail;
 	*p = b;
@@ -642,18 +632,14 @@ void virtio_blk_destroy(struct virtio_blk *b)
 	if (!b)
 		return;
 	if (b->nworkers) {
-		/* The leader sees the stop eventfd, the others the flag. */
 		if (write(b->stop_fd, &one, sizeof(one)) < 0)
 			log_warn_errno(errno, "virtio-blk %s: stop", b->path);
-		pthread_mutex_lock(&b->lock);
-		b->stopping = true;
-		pthread_cond_broadcast(&b->follow);
-		pthread_mutex_unlock(&b->lock);
 		for (unsigned int i = 0; i < b->nworkers; i++)
 			pthread_join(b->workers[i].thread, NULL);
 	}
-	pthread_cond_destroy(&b->follow);
-	pthread_mutex_destroy(&b->lock);
+	for (unsigned int i = 0; i < VIRTIO_BLK_WORKERS; i++)
+		if (b->workers[i].epoll_fd >= 0)
+			close(b->workers[i].epoll_fd);
 	if (b->stop_fd >= 0)
 		close(b->stop_fd);
 	if (b->fd >= 0)
