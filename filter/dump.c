@@ -70,12 +70,10 @@ static void imm(uint32_t k, char *buf, size_t size)
 	snprintf(buf, size, k < 4096 ? "#%u" : "#0x%x", k);
 }
 
-static const char *const alu_names[16] = {
-	[BPF_ADD >> 4] = "add", [BPF_SUB >> 4] = "sub", [BPF_MUL >> 4] = "mul",
-	[BPF_DIV >> 4] = "div", [BPF_OR >> 4] = "or",	[BPF_AND >> 4] = "and",
-	[BPF_LSH >> 4] = "lsh", [BPF_RSH >> 4] = "rsh", [BPF_NEG >> 4] = "neg",
-	[BPF_MOD >> 4] = "mod", [BPF_XOR >> 4] = "xor",
-};
+/* By BPF_OP(code) >> 4: BPF_ADD is 0x00, BPF_SUB 0x10, ... BPF_XOR 0xa0. */
+static const char *const alu_names[16] = { "add", "sub", "mul", "div",
+					   "or",  "and", "lsh", "rsh",
+					   "neg", "mod", "xor" };
 
 static const char *const jmp_names[16] = {
 	[BPF_JA >> 4] = "ja",	  [BPF_JEQ >> 4] = "jeq",

@@ -722,10 +722,32 @@ START_TEST(test_emit)
 }
 END_TEST
 
-/* Numbers a vCPU-like policy allows besides ioctl. */
-static const int vcpu_nrs[] = { 0,   1,	  3,   7,   9,	 11,  14, 15,
-				20,  24,  28,  35,  39,	 60,  61, 96,
-				128, 186, 219, 228, 230, 231, 234 };
+/* Numbers a vCPU-like policy allows besides ioctl (x86_64 names). */
+static const int vcpu_nrs[] = {
+	0, // read
+	1, // write
+	3, // close
+	7, // poll
+	9, // mmap
+	11, // munmap
+	14, // rt_sigprocmask
+	15, // rt_sigreturn
+	20, // writev
+	24, // sched_yield
+	28, // madvise
+	35, // nanosleep
+	39, // getpid
+	60, // exit
+	61, // wait4
+	96, // gettimeofday
+	128, // rt_sigtimedwait
+	186, // gettid
+	219, // restart_syscall
+	228, // clock_gettime
+	230, // clock_nanosleep
+	231, // exit_group
+	234, // tgkill
+};
 
 /*
  * A vCPU thread's policy: many ioctls, the hot one behind a costlier
