@@ -69,14 +69,17 @@ int vcpu_create(struct vm *vm, struct vcpu *vcpu, unsigned int id,
 	return arch_vcpu_setup(vcpu, entry);
 }
 
+static bool get_regs(struct vcpu *vcpu, struct kvm_regs *regs)
+{
+	return kvm_ioctl_raw(vcpu->fd, KVM_GET_REGS,
+			     (unsigned long)(uintptr_t)regs) >= 0;
+}
+
 static uint64_t guest_rip(struct vcpu *vcpu)
 {
 	struct kvm_regs regs;
 
-	if (kvm_ioctl_raw(vcpu->fd, KVM_GET_REGS,
-			  (unsigned long)(uintptr_t)&regs) < 0)
-		return 0;
-	return regs.rip;
+	return get_regs(vcpu, &regs) ? regs.rip : 0;
 }
 
 #ifdef HUSK_TEST_HOOKS
@@ -153,8 +156,7 @@ static int handle_shutdown(struct vcpu *vcpu)
 	 * reports a shutdown (the VMCB is undefined after one), so the RIP
 	 * of the fault is gone; say so rather than blame the reset vector.
 	 */
-	if (kvm_ioctl_raw(vcpu->fd, KVM_GET_REGS,
-			  (unsigned long)(uintptr_t)&regs) < 0 ||
+	if (!get_regs(vcpu, &regs) ||
 	    (regs.rip == 0xfff0 && regs.rflags == 0x2))
 		log_error("vCPU %u: triple fault (where is unknown: KVM reset "
 			  "the vCPU's registers)",
